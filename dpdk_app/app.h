@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dpsflow agent state shared by the control thread (EAL main lcore, which is also the
+ * exporter), the worker lcores and the telemetry callbacks.
+ *
+ * Ownership: everything a worker writes per packet lives in its own dps_task (cache-line
+ * aligned, one writer); other threads only read it with relaxed atomic loads. Control-plane
+ * changes (SIGHUP) reach workers only through dps_sampler_set_rate() and relaxed stores to
+ * dps_task.meta.header_bytes, so workers never take a lock.
+ */
+#ifndef DPS_APP_H
+#define DPS_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+
+#include "dps_sampling.h"
+#include "dps_config.h"
+#include "sample_record.h"
+
+#define DPS_MAX_PORTS 64
+#define DPS_MAX_WORKERS 64
+#define DPS_MAX_TASKS_PER_WORKER 64
+#define DPS_RX_BURST 32
+
+/* One (port, rx queue) polled by one worker lcore. */
+struct dps_task {
+	struct dps_sampler sampler;   /* first: hot, written per burst */
+	uint64_t rx_packets;
+	uint64_t tx_packets;
+	uint64_t tx_dropped;          /* forward mode: tx ring of the peer full */
+	uint16_t port_id;
+	uint16_t queue_id;
+	uint16_t tx_port;             /* forward mode peer; UINT16_MAX in monitor mode */
+	uint16_t tx_queue;
+	struct dps_record_meta meta;  /* copied into each sample record */
+} __rte_cache_aligned;
+
+struct dps_worker {
+	unsigned int lcore_id;
+	unsigned int n_tasks;
+	struct dps_task *tasks[DPS_MAX_TASKS_PER_WORKER];
+	struct rte_ring *ring;        /* SP/SC, hugepage memory, dps_sample_record elements */
+} __rte_cache_aligned;
+
+struct dps_port {
+	uint16_t port_id;
+	char name[RTE_ETH_NAME_MAX_LEN];
+	uint32_t ifindex;
+	enum dps_port_mode mode;
+	int peer;                     /* index in app.ports of the forward peer, or -1 */
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	uint32_t sampling_rate;       /* in force (after the default rule) */
+	uint64_t speed_bps;
+	bool link_up;
+	bool started;
+	unsigned int n_tasks;
+	struct dps_task *tasks[DPS_MAX_WORKERS * 4];
+	uint64_t next_counter_ms;     /* staggered polling schedule */
+	/* xstat ids for the generic counter breakdown, UINT64_MAX when the PMD lacks them */
+	uint64_t xid_rx_ucast, xid_rx_mcast, xid_rx_bcast;
+	uint64_t xid_tx_ucast, xid_tx_mcast, xid_tx_bcast, xid_rx_crc;
+};
+
+/* collector counters as last published by the exporter, for the telemetry thread */
+struct dps_tel_collector {
+	uint64_t datagrams, bytes, samples, send_errors;
+};
+
+struct dps_app {
+	struct dps_config cfg;
+
+	unsigned int n_ports;
+	struct dps_port ports[DPS_MAX_PORTS];
+	unsigned int n_workers;
+	struct dps_worker workers[DPS_MAX_WORKERS];
+	struct rte_mempool *pool;
+
+	struct dps_agent *agent;      /* sFlow datagram assembly + collectors (sampling/) */
+	uint64_t start_ms;
+
+	/* exporter counters */
+	uint64_t samples_exported;
+	uint64_t counter_samples;
+	uint64_t decode_truncated;
+	uint64_t decode_malformed;
+	uint64_t reloads, reload_errors;
+	unsigned int tel_n_collectors;
+	struct dps_tel_collector tel_collectors[DPS_MAX_COLLECTORS];
+};
+
+extern volatile bool dps_force_quit;
+
+/* worker.c */
+int dps_worker_main(void *arg);
+
+/* time */
+uint64_t dps_now_ms(void);
+
+#endif /* DPS_APP_H */

@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dpsflow: sFlow v5 agent for DPDK ports.
+ *
+ *   dpsflow [EAL options] -- [options]
+ *
+ * The options after `--` and the configuration file are parsed and validated before EAL
+ * starts, so a bad configuration exits 2 having touched no hugepage and no port. Lcore roles:
+ * the EAL main lcore exports (and handles signals, reloads and the stats view); every other
+ * lcore is a worker polling its (port, rx queue) tasks.
+ *
+ * Exit status: 0 clean stop, 2 bad usage or configuration, 1 runtime failure.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_version.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+#include <rte_ring.h>
+
+#include "app.h"
+#include "exporter.h"
+#include "ports.h"
+#include "telemetry.h"
+
+#define EXIT_USAGE 2
+
+volatile bool dps_force_quit;
+
+static struct dps_app app;
+
+uint64_t
+dps_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		dps_exporter_request_reload();
+	else
+		dps_exporter_request_stop();
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * Splits argv at the first "--": EAL gets what comes before, the agent what comes after (with
+ * argv[0] in front, as getopt expects). Without "--", a lone --help/--version/-h/-V is the
+ * agent's; anything else is EAL's.
+ */
+static void
+split_args(int argc, char **argv, int *eal_argc, int *app_argc, char ***app_argv)
+{
+	static char *only_prog[2];
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			*eal_argc = i;
+			argv[i] = argv[0];
+			*app_argc = argc - i;
+			*app_argv = &argv[i];
+			return;
+		}
+	}
+	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+			  strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+		*eal_argc = 1;
+		*app_argc = argc;
+		*app_argv = argv;
+		return;
+	}
+	*eal_argc = argc;
+	only_prog[0] = argv[0];
+	only_prog[1] = NULL;
+	*app_argc = 1;
+	*app_argv = only_prog;
+}
+
+static int
+fail(int status, const char *what, const char *detail)
+{
+	fprintf(stderr, "dpsflow: %s%s\n", what, detail);
+	return status;
+}
+
+/* Ports from the configuration, or every ethdev EAL probed (--vdev / -a) when none is set. */
+static int
+setup_port_table(struct dps_app *a, char *err, size_t errlen)
+{
+	const struct dps_config *cfg = &a->cfg;
+	unsigned int i;
+	uint16_t pid;
+
+	if (cfg->n_ports == 0) {
+		RTE_ETH_FOREACH_DEV(pid) {
+			struct dps_port *p;
+
+			if (a->n_ports == DPS_MAX_PORTS)
+				break;
+			p = &a->ports[a->n_ports];
+			p->port_id = pid;
+			rte_eth_dev_get_name_by_port(pid, p->name);
+			p->mode = (cfg->cli.set & DPS_CLI_MODE) ? cfg->cli.mode : DPS_MODE_MONITOR;
+			p->peer = -1;
+			p->nb_rxq = 1;
+			dps_port_assign_ifindex(a, a->n_ports, 0);
+			a->n_ports++;
+		}
+		/* forward mode without a file: pair ports 0<->1, 2<->3, ... */
+		for (i = 0; i + 1 < a->n_ports; i += 2) {
+			if (a->ports[i].mode == DPS_MODE_FORWARD) {
+				a->ports[i].peer = (int)i + 1;
+				a->ports[i + 1].peer = (int)i;
+				a->ports[i + 1].mode = DPS_MODE_FORWARD;
+			}
+		}
+		if (a->n_ports > 0 && a->ports[a->n_ports - 1].mode == DPS_MODE_FORWARD &&
+		    a->ports[a->n_ports - 1].peer < 0) {
+			snprintf(err, errlen, "forward mode needs an even number of ports");
+			return EXIT_USAGE;
+		}
+		if (a->n_ports == 0) {
+			snprintf(err, errlen, "no ports: configure dpdk { port { name = ... } }, "
+				 "--port DEVARGS, or give EAL --vdev/-a");
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	for (i = 0; i < cfg->n_ports; i++) {
+		const struct dps_port_config *pc = &cfg->ports[i];
+		struct dps_port *p = &a->ports[i];
+
+		if (dps_port_attach(pc->name, &p->port_id, err, errlen) != 0)
+			return EXIT_FAILURE;
+		rte_eth_dev_get_name_by_port(p->port_id, p->name);
+		p->mode = pc->mode;
+		p->peer = pc->forward_port;
+		p->nb_rxq = pc->rxq ? pc->rxq : 1;
+		a->n_ports = i + 1;
+		if (dps_port_assign_ifindex(a, i, pc->ifindex) != 0) {
+			snprintf(err, errlen, "port %s: ifindex %u is used by another port", p->name,
+				 pc->ifindex);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+static bool
+lcore_is_worker(unsigned int lcore)
+{
+	return lcore < RTE_MAX_LCORE && rte_lcore_is_enabled(lcore) &&
+	       lcore != rte_get_main_lcore();
+}
+
+static struct dps_worker *
+worker_of_lcore(struct dps_app *a, unsigned int lcore)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n_workers; i++)
+		if (a->workers[i].lcore_id == lcore)
+			return &a->workers[i];
+	return NULL;
+}
+
+/* One task per (port, rx queue), placed on the configured lcores or spread round-robin. */
+static int
+place_tasks(struct dps_app *a, char *err, size_t errlen)
+{
+	unsigned int lcore, i, q, rr = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (a->n_workers == DPS_MAX_WORKERS)
+			break;
+		a->workers[a->n_workers++].lcore_id = lcore;
+	}
+	if (a->n_workers == 0) {
+		snprintf(err, errlen, "no worker lcore: give EAL at least two lcores (e.g. -l 0,1); "
+			 "the main lcore exports, the others poll ports");
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < a->n_ports; i++) {
+		struct dps_port *p = &a->ports[i];
+		const struct dps_port_config *pc = i < a->cfg.n_ports ? &a->cfg.ports[i] : NULL;
+
+		p->nb_txq = (uint16_t)a->n_workers;
+		for (q = 0; q < p->nb_rxq; q++) {
+			struct dps_worker *w;
+			struct dps_task *t;
+
+			if (pc != NULL && pc->n_lcores > 0) {
+				lcore = pc->lcores[q % pc->n_lcores];
+				if (!lcore_is_worker(lcore)) {
+					snprintf(err, errlen, "port %s: lcore %u is not an enabled "
+						 "worker lcore", p->name, lcore);
+					return EXIT_USAGE;
+				}
+				w = worker_of_lcore(a, lcore);
+			} else {
+				w = &a->workers[rr++ % a->n_workers];
+			}
+			if (w == NULL || w->n_tasks == DPS_MAX_TASKS_PER_WORKER ||
+			    p->n_tasks == RTE_DIM(p->tasks)) {
+				snprintf(err, errlen, "port %s: too many queues for the lcores",
+					 p->name);
+				return EXIT_USAGE;
+			}
+			t = rte_zmalloc_socket("dps_task", sizeof(*t), RTE_CACHE_LINE_SIZE,
+					       (int)rte_lcore_to_socket_id(w->lcore_id));
+			if (t == NULL) {
+				snprintf(err, errlen, "out of hugepage memory for tasks");
+				return EXIT_FAILURE;
+			}
+			t->port_id = p->port_id;
+			t->queue_id = (uint16_t)q;
+			t->meta.source = (uint16_t)i;
+			t->meta.in_ifindex = p->ifindex;
+			if (p->mode == DPS_MODE_FORWARD && p->peer >= 0) {
+				t->tx_port = a->ports[p->peer].port_id;
+				t->tx_queue = (uint16_t)(w - a->workers);
+				t->meta.out_ifindex = a->ports[p->peer].ifindex;
+			} else {
+				t->tx_port = UINT16_MAX;
+			}
+			w->tasks[w->n_tasks++] = t;
+			p->tasks[p->n_tasks++] = t;
+		}
+	}
+	return 0;
+}
+
+static int
+create_rings(struct dps_app *a, char *err, size_t errlen)
+{
+	char name[RTE_RING_NAMESIZE];
+	unsigned int i;
+
+	for (i = 0; i < a->n_workers; i++) {
+		struct dps_worker *w = &a->workers[i];
+
+		snprintf(name, sizeof(name), "dps_samples_%u", w->lcore_id);
+		w->ring = rte_ring_create_elem(name, sizeof(struct dps_sample_record),
+					       a->cfg.ring_size,
+					       (int)rte_lcore_to_socket_id(w->lcore_id),
+					       RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->ring == NULL) {
+			snprintf(err, errlen, "cannot create sample ring of %u records: %s",
+				 a->cfg.ring_size, rte_strerror(rte_errno));
+			return EXIT_FAILURE;
+		}
+	}
+	return 0;
+}
+
+/* Sampling rates follow the link: hsflowd's default rule needs the speed. */
+void
+dps_apply_sampling(struct dps_app *a)
+{
+	unsigned int i, t;
+
+	for (i = 0; i < a->n_ports; i++) {
+		struct dps_port *p = &a->ports[i];
+		/* ports probed from EAL have no config entry: only the global rules apply */
+		unsigned int cfg_idx = i < a->cfg.n_ports ? i : UINT32_MAX;
+		uint32_t rate = dps_config_port_sampling(&a->cfg, cfg_idx,
+							 p->link_up ? p->speed_bps : 0);
+
+		__atomic_store_n(&p->sampling_rate, rate, __ATOMIC_RELAXED);
+		for (t = 0; t < p->n_tasks; t++)
+			dps_sampler_set_rate(&p->tasks[t]->sampler, rate);
+	}
+}
+
+void
+dps_apply_header_bytes(struct dps_app *a)
+{
+	uint16_t hb = (uint16_t)RTE_MIN(a->cfg.header_bytes, (uint32_t)DPS_RECORD_HEADER_MAX);
+	unsigned int i, t;
+
+	for (i = 0; i < a->n_ports; i++)
+		for (t = 0; t < a->ports[i].n_tasks; t++)
+			__atomic_store_n(&a->ports[i].tasks[t]->meta.header_bytes, hb,
+					 __ATOMIC_RELAXED);
+}
+
+static int
+start_ports(struct dps_app *a, char *err, size_t errlen)
+{
+	unsigned int i, t;
+
+	a->pool = dps_ports_mempool(a);
+	if (a->pool == NULL) {
+		snprintf(err, errlen, "cannot create the mbuf pool: %s", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	for (i = 0; i < a->n_ports; i++)
+		if (dps_port_start(a, &a->ports[i], err, errlen) != 0)
+			return EXIT_FAILURE;
+	for (i = 0; i < a->n_ports; i++)
+		for (t = 0; t < a->ports[i].n_tasks; t++)
+			dps_sampler_init(&a->ports[i].tasks[t]->sampler, 0, rte_rand());
+	dps_apply_header_bytes(a);
+	dps_apply_sampling(a);
+	return 0;
+}
+
+static void
+stop_ports(struct dps_app *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n_ports; i++)
+		dps_port_stop(&a->ports[i]);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct dps_config_error cerr;
+	char err[512];
+	char **app_argv;
+	int eal_argc, app_argc, rc;
+	unsigned int lcore;
+	enum dps_cli_status st;
+
+	split_args(argc, argv, &eal_argc, &app_argc, &app_argv);
+	dps_config_init(&app.cfg);
+	st = dps_config_from_args(&app.cfg, app_argc, app_argv, &cerr);
+	switch (st) {
+	case DPS_CLI_HELP:
+		printf("Usage: %s [EAL options] -- [options]\n%s", argv[0], dps_config_usage());
+		return 0;
+	case DPS_CLI_VERSION:
+		printf("dpsflow %s (DPDK %s)\n", DPS_VERSION, rte_version());
+		return 0;
+	case DPS_CLI_ERROR:
+		return fail(EXIT_USAGE, "", cerr.msg);
+	case DPS_CLI_OK:
+		break;
+	}
+	if (app.cfg.run.print_config) {
+		static char text[1 << 16];
+
+		dps_config_format(&app.cfg, text, sizeof(text));
+		fputs(text, stdout);
+	}
+
+	install_signals();
+	rc = rte_eal_init(eal_argc, argv);
+	if (rc < 0)
+		return fail(rte_errno == EINVAL ? EXIT_USAGE : EXIT_FAILURE,
+			    "EAL initialisation failed: ", rte_strerror(rte_errno));
+
+	rc = setup_port_table(&app, err, sizeof(err));
+	if (rc == 0)
+		rc = place_tasks(&app, err, sizeof(err));
+	if (rc == 0)
+		rc = create_rings(&app, err, sizeof(err));
+	if (rc == 0)
+		rc = start_ports(&app, err, sizeof(err));
+	if (rc == 0 && dps_exporter_init(&app, err, sizeof(err)) != 0)
+		rc = EXIT_FAILURE;
+	if (rc != 0) {
+		fail(rc, "", err);
+		stop_ports(&app);
+		rte_eal_cleanup();
+		return rc;
+	}
+	dps_telemetry_register(&app);
+	app.start_ms = dps_now_ms();
+
+	for (unsigned int i = 0; i < app.n_workers; i++)
+		rte_eal_remote_launch(dps_worker_main, &app.workers[i], app.workers[i].lcore_id);
+
+	rc = dps_exporter_run(&app); /* returns once a stop was asked and workers may stop */
+
+	__atomic_store_n(&dps_force_quit, true, __ATOMIC_RELAXED);
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		rte_eal_wait_lcore(lcore);
+	dps_exporter_finish(&app); /* drain rings, last counters, flush, summary */
+
+	stop_ports(&app);
+	dps_exporter_free(&app);
+	rte_eal_cleanup();
+	return rc;
+}

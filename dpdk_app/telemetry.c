@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rte_telemetry endpoints, for dpdk-telemetry.py:
+ *   /dpsflow/info   version, agent, uptime, lcores, ring size, reloads
+ *   /dpsflow/ports  per port: name, ifIndex, mode, link, speed, sampling rate, rx queues
+ *   /dpsflow/stats  per data source: rx packets, sample_pool, samples, drops, ring occupancy;
+ *                   exporter: samples, datagrams, bytes, send errors per collector
+ * Callbacks run on DPDK's telemetry thread: they only read (relaxed atomics or values the
+ * control thread writes once at start-up).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "app.h"
+#include "stats.h"
+#include "telemetry.h"
+
+static struct dps_app *tel_app;
+
+static int
+tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	const struct dps_app *app = tel_app;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", DPS_VERSION);
+	rte_tel_data_add_dict_u64(d, "uptime_ms", dps_now_ms() - app->start_ms);
+	rte_tel_data_add_dict_u64(d, "ports", app->n_ports);
+	rte_tel_data_add_dict_u64(d, "workers", app->n_workers);
+	rte_tel_data_add_dict_u64(d, "ring_size", app->n_workers ?
+				  rte_ring_get_size(app->workers[0].ring) : 0);
+	rte_tel_data_add_dict_u64(d, "reloads", __atomic_load_n(&app->reloads, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "reload_errors",
+				  __atomic_load_n(&app->reload_errors, __ATOMIC_RELAXED));
+	return 0;
+}
+
+static int
+tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	const struct dps_app *app = tel_app;
+	unsigned int i;
+
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < app->n_ports; i++) {
+		const struct dps_port *p = &app->ports[i];
+		struct rte_tel_data *pd = rte_tel_data_alloc();
+
+		if (pd == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(pd);
+		rte_tel_data_add_dict_u64(pd, "port_id", p->port_id);
+		rte_tel_data_add_dict_u64(pd, "ifindex", p->ifindex);
+		rte_tel_data_add_dict_string(pd, "mode",
+					     p->mode == DPS_MODE_FORWARD ? "forward" : "monitor");
+		rte_tel_data_add_dict_string(pd, "link", p->link_up ? "up" : "down");
+		rte_tel_data_add_dict_u64(pd, "speed_bps", p->speed_bps);
+		rte_tel_data_add_dict_u64(pd, "sampling_rate",
+					  __atomic_load_n(&p->sampling_rate, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(pd, "rx_queues", p->nb_rxq);
+		rte_tel_data_add_dict_string(pd, "sampling_path", "software");
+		rte_tel_data_add_dict_container(d, p->name, pd, 0);
+	}
+	return 0;
+}
+
+static int
+tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	const struct dps_app *app = tel_app;
+	struct dps_source_stats s;
+	struct rte_tel_data *sd;
+	unsigned int i;
+
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < app->n_ports; i++) {
+		dps_source_stats_read(app, i, &s);
+		sd = rte_tel_data_alloc();
+		if (sd == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(sd);
+		rte_tel_data_add_dict_u64(sd, "ifindex", app->ports[i].ifindex);
+		rte_tel_data_add_dict_u64(sd, "rx_packets", s.rx_packets);
+		rte_tel_data_add_dict_u64(sd, "sample_pool", s.sample_pool);
+		rte_tel_data_add_dict_u64(sd, "samples", s.samples);
+		rte_tel_data_add_dict_u64(sd, "drops", s.drops);
+		rte_tel_data_add_dict_u64(sd, "tx_packets", s.tx_packets);
+		rte_tel_data_add_dict_u64(sd, "tx_dropped", s.tx_dropped);
+		rte_tel_data_add_dict_container(d, app->ports[i].name, sd, 0);
+	}
+	sd = rte_tel_data_alloc();
+	if (sd == NULL)
+		return -ENOMEM;
+	rte_tel_data_start_dict(sd);
+	rte_tel_data_add_dict_u64(sd, "ring_occupancy", dps_rings_occupancy(app));
+	rte_tel_data_add_dict_u64(sd, "samples_exported",
+				  __atomic_load_n(&app->samples_exported, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(sd, "counter_samples",
+				  __atomic_load_n(&app->counter_samples, __ATOMIC_RELAXED));
+	dps_exporter_tel_collectors(app, sd);
+	rte_tel_data_add_dict_container(d, "exporter", sd, 0);
+	return 0;
+}
+
+void
+dps_telemetry_register(struct dps_app *app)
+{
+	tel_app = app;
+	rte_telemetry_register_cmd("/dpsflow/info", tel_info,
+				   "dpsflow version, uptime, lcores and reloads. No parameters");
+	rte_telemetry_register_cmd("/dpsflow/ports", tel_ports,
+				   "dpsflow ports: ifIndex, mode, link, sampling. No parameters");
+	rte_telemetry_register_cmd("/dpsflow/stats", tel_stats,
+				   "dpsflow per data source pool/samples/drops and exporter counters. No parameters");
+}
