@@ -367,6 +367,9 @@ main(int argc, char **argv)
 	case DPS_CLI_OK:
 		break;
 	}
+	if (app.cfg.has_ovs)
+		return fail(EXIT_USAGE, "", "ovs { } block: receiving samples from Open vSwitch "
+			    "(ovs_patches/) is not implemented in this version");
 	if (app.cfg.run.print_config) {
 		static char text[1 << 16];
 
