@@ -95,7 +95,7 @@ static enum dps_cli_status cli_error(struct dps_config_error *err, const char *f
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     err->line = err->col = 0;
-    snprintf(err->msg, sizeof err->msg, "dpsflow: %s (see --help)", msg);
+    snprintf(err->msg, sizeof err->msg, "%s (see --help)", msg);
     return DPS_CLI_ERROR;
 }
 

@@ -64,13 +64,13 @@ int dps_config_reload(const struct dps_config *running, struct dps_config *next,
 {
     err->line = err->col = 0;
     if (running->run.config_path[0] == '\0') {
-        snprintf(err->msg, sizeof err->msg, "dpsflow: no configuration file to re-read "
+        snprintf(err->msg, sizeof err->msg, "no configuration file to re-read "
                  "(started without --config)");
         return -1;
     }
     struct dps_config *file = malloc(sizeof *file);
     if (file == NULL) {
-        snprintf(err->msg, sizeof err->msg, "dpsflow: out of memory for reload");
+        snprintf(err->msg, sizeof err->msg, "out of memory for reload");
         return -1;
     }
     dps_config_init(file);

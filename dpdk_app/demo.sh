@@ -58,8 +58,8 @@ vnis = sorted({s["vni"] for s in samples if "vni" in s})
 print("\nSamples by outer tunnel:", dict(kinds))
 print("VNIs seen:", vnis[:20])
 dgrams = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-flows = sum(1 for d in dgrams for s in d.get("samples", []) if s.get("kind") == "flow")
-ctrs = sum(1 for d in dgrams for s in d.get("samples", []) if s.get("kind") == "counters")
+flows = sum(1 for d in dgrams for s in d.get("samples", []) if s.get("sample_type") == "flow")
+ctrs = sum(1 for d in dgrams for s in d.get("samples", []) if s.get("sample_type") == "counters")
 print("\nCollector 127.0.0.1:6343 received %d datagrams: %d flow samples, %d counter samples"
       % (len(dgrams), flows, ctrs))
 if summary:

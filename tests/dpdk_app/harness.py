@@ -143,3 +143,43 @@ def summary_of(objs):
     if len(s) != 1:
         fail("expected one summary line, got %d" % len(s))
     return s[0]
+
+
+# ---- views over sflowdecode's datagram dicts, in the shape the tests assert on
+
+def flow_samples(dgram):
+    out = []
+    for s in dgram["samples"]:
+        if s.get("sample_type") != "flow":
+            continue
+        f = dict(s)
+        f["sequence_number"] = s["seq"]
+        f["input"] = s["input"]["value"]
+        f["output"] = s["output"]["value"]
+        out.append(f)
+    return out
+
+
+def records_by_format(flow):
+    return {r["format"]: r for r in flow["records"]}
+
+
+def sampled_header(flow):
+    r = dict(records_by_format(flow)[1])
+    r["header"] = bytes.fromhex(r["header"])
+    return r
+
+
+def counter_samples(dgram):
+    out = []
+    for s in dgram["samples"]:
+        if s.get("sample_type") != "counters":
+            continue
+        c = {"seq": s["seq"], "source_id_index": s["source_id_index"]}
+        for r in s["records"]:
+            if r.get("record") == "generic_interface":
+                c.update({k: v for k, v in r.items() if k.startswith("if")})
+            elif r.get("record") == "port_name":
+                c["port_name"] = r["name"]
+        out.append(c)
+    return out

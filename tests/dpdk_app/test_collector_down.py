@@ -46,6 +46,6 @@ print(c)
 h.check(c["send_errors"] > 0, "send errors counted while the collector was down (%d)" % c["send_errors"])
 dg = col.datagrams()
 h.check(len(dg) > 10, "datagrams arrive once the collector is back (%d)" % len(dg))
-seqs = [d["sequence_number"] for d in dg]
+seqs = [d["seq"] for d in dg]
 h.check(all(b_ == a + 1 for a, b_ in zip(seqs, seqs[1:])), "datagram sequence numbers contiguous after the collector came back (%d..%d)" % (seqs[0], seqs[-1]))
 h.check(c["datagrams"] >= len(dg), "datagrams counted as sent >= datagrams received")

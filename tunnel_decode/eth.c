@@ -1,0 +1,17 @@
+/* eth.c - Ethernet II header. 802.3 length fields (< 0x0600) end decoding as payload. */
+#include "td_internal.h"
+
+enum td_next td_parse_eth(struct td_walk *w, struct dps_layer *l)
+{
+	int r = td_need(w, w->off, 14);
+	if (r)
+		return td_partial(w, l, r);
+	const uint8_t *p = w->pkt + w->off;
+	memcpy(l->u.eth.dst, p, 6);
+	memcpy(l->u.eth.src, p + 6, 6);
+	uint16_t type = td_be16(p + 12);
+	l->u.eth.ethertype = type;
+	l->length = 14;
+	w->off += 14;
+	return td_from_ethertype(w, type);
+}
