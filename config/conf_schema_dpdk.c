@@ -4,6 +4,15 @@
 
 #include "conf_internal.h"
 
+/* A port is named by its devargs ("net_pcap0,rx_pcap=x.pcap") or just its device name
+ * ("net_pcap0"): two names refer to the same device when their parts before the first comma
+ * are equal. */
+static bool same_device(const char *a, const char *b)
+{
+    size_t la = strcspn(a, ","), lb = strcspn(b, ",");
+    return la == lb && memcmp(a, b, la) == 0;
+}
+
 static int on_ring_size(struct conf_ctx *c, const struct conf_token *key,
                         const struct conf_token *val)
 {
@@ -179,7 +188,7 @@ static int on_port(struct conf_ctx *c, const struct conf_token *key)
     if (p->name[0] == '\0')
         return conf_error_tok(c, key, "port without 'name'");
     for (unsigned i = 0; i < idx; i++)
-        if (strcmp(cfg->ports[i].name, p->name) == 0)
+        if (same_device(cfg->ports[i].name, p->name))
             return conf_error_tok(c, key, "duplicate port '%.80s' (first at line %u)", p->name,
                                   c->port_pos[i].block_line);
     cfg->n_ports++;
@@ -203,7 +212,7 @@ int conf_dpdk_check(struct conf_ctx *c)
         if (pos->forward_name[0] != '\0') {
             int peer = -1;
             for (unsigned j = 0; j < cfg->n_ports; j++)
-                if (strcmp(cfg->ports[j].name, pos->forward_name) == 0)
+                if (same_device(cfg->ports[j].name, pos->forward_name))
                     peer = (int)j;
             if (peer < 0)
                 return conf_error_at(c, pos->forward_line, pos->forward_col,

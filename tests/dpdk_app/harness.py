@@ -183,3 +183,26 @@ def counter_samples(dgram):
                 c["port_name"] = r["name"]
         out.append(c)
     return out
+
+
+def udp_rcvbuf_errors():
+    """Datagrams the kernel dropped because a UDP socket's receive buffer was full (all
+    sockets; the high-rate tests are the only UDP load on the machine while they run)."""
+    with open("/proc/net/snmp") as f:
+        rows = [l.split() for l in f if l.startswith("Udp:")]
+    return int(rows[1][rows[0].index("RcvbufErrors")])
+
+
+def check_delivery(col, summary, rcvbuf_before, collector_index=0):
+    """Every datagram the agent sent reached the collector or was dropped by the kernel at the
+    collector's full socket buffer (a Python collector cannot read millions per second)."""
+    sent = summary["exporter"]["collectors"][collector_index]
+    lost_at_socket = udp_rcvbuf_errors() - rcvbuf_before
+    received = len(col.raw)
+    check(sent["send_errors"] == 0, "no send errors")
+    check(received + lost_at_socket == sent["datagrams"],
+          "datagrams sent (%d) == received (%d) + dropped at the collector's socket buffer (%d)"
+          % (sent["datagrams"], received, lost_at_socket))
+    if lost_at_socket == 0:
+        got = sum(len(flow_samples(d)) for d in col.datagrams())
+        check(got == sent["samples"], "collector received every sample sent (%d)" % got)
