@@ -90,10 +90,14 @@ class Collector:
         self._t.start()
 
     def _run(self):
-        while not self._stop:
+        # after close() is asked, keep reading until the socket buffer is empty: datagrams
+        # the agent sent just before it exited are still queued there
+        while True:
             try:
                 data = self.sock.recv(65535)
             except socket.timeout:
+                if self._stop:
+                    return
                 continue
             except OSError:
                 return
@@ -102,7 +106,7 @@ class Collector:
 
     def close(self):
         self._stop = True
-        self._t.join(2)
+        self._t.join(60)
         self.sock.close()
 
     def datagrams(self):
