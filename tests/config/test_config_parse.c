@@ -453,7 +453,7 @@ static void test_examples(void **state)
     assert_non_null(strstr(cfg.ports[0].name, "net_pcap0,"));
     assert_non_null(strstr(cfg.ports[0].name, "rx_pcap=build/pcaps/demo_mix.pcap"));
     assert_non_null(strstr(cfg.ports[1].name, "infinite_rx=1"));
-    assert_int_equal(cfg.sampling, 64);
+    assert_int_equal(cfg.sampling, 4096);
     assert_int_equal(cfg.polling_s, 2);
     assert_int_equal(cfg.n_collectors, 1);
     struct dps_addr lo;
