@@ -143,16 +143,16 @@ export_record(struct dps_app *app, const struct dps_sample_record *rec, uint64_t
 	const struct dps_port *p;
 	struct dps_flow_export_in in;
 	struct dps_flow_sample fs;
-	struct dps_decoded dec;
 	struct dps_sample_view view;
 
 	if (rec->source >= app->n_ports)
 		return; /* cannot happen: workers write indexes we gave them */
 	p = &app->ports[rec->source];
-	dps_decode_packet(&ex.decode_cfg, rec->header, rec->header_len, rec->frame_len, &dec);
-	if (dec.status == DPS_DECODE_MALFORMED)
+	/* the view is all the flow records need: the lean decode gives the same view as
+	 * dps_decode_packet + dps_sample_view_from at a fraction of the instructions */
+	if (dps_decode_sample_view(&ex.decode_cfg, rec->header, rec->header_len, rec->frame_len,
+				   &view) == DPS_DECODE_MALFORMED)
 		app->decode_malformed++;
-	dps_sample_view_from(&dec, &view);
 
 	in.source_ifindex = p->ifindex;
 	in.sampling_rate = __atomic_load_n(&p->sampling_rate, __ATOMIC_RELAXED);

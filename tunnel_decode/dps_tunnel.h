@@ -1,7 +1,8 @@
 /* dps_tunnel.h - bounds-checked packet decoder and sFlow sample view (public API).
  *
- * The exporter lcore calls dps_decode_packet() once per exported sample on bytes any tenant can
- * craft. The decoder never reads outside [pkt, pkt + captured_len), keeps no global state
+ * The exporter lcore calls dps_decode_sample_view() (the same walk, keeping only the sample
+ * view) once per exported sample on bytes any tenant can craft; dps_decode_packet() gives
+ * every layer. The decoder never reads outside [pkt, pkt + captured_len), keeps no global state
  * (reentrant, thread-safe; the config is read-only), allocates nothing and terminates: every
  * loop consumes at least one byte of header per iteration and tunnel nesting is bounded.
  *
@@ -318,6 +319,15 @@ struct dps_sample_view {
 
 /* Fills *view from *dec (never fails; fields without a source are zero). */
 void dps_sample_view_from(const struct dps_decoded *dec, struct dps_sample_view *view);
+
+/* The exporter's per-sample path: decodes pkt like dps_decode_packet (same arguments, same
+ * bounds checks, limits and status) but keeps only the sample view, which is identical to
+ * dps_sample_view_from() of the full decode. Several times cheaper: no struct dps_decoded, no
+ * stores the view does not read, no scan afterwards. Returns view->status (>= 0), or -1 if
+ * view is NULL or pkt is NULL with captured_len > 0 (view then untouched). */
+int dps_decode_sample_view(const struct dps_decode_config *cfg, const uint8_t *pkt,
+			   uint32_t captured_len, uint32_t frame_len,
+			   struct dps_sample_view *view);
 
 const char *dps_tunnel_proto_name(enum dps_tunnel_proto proto);
 

@@ -1,5 +1,5 @@
-/* test_l2.c - eth.c, vlan.c, mpls.c: scapy pcaps (vlan_mpls.pcap, plain.pcap) and hand-made
- * frames for the bounded stacks and the edge cases. */
+/* test_l2.c - td_eth.h, td_vlan.h, td_mpls.h: scapy pcaps (vlan_mpls.pcap, plain.pcap) and
+ * hand-made frames for the bounded stacks and the edge cases. */
 #include "td_test_common.h"
 
 static const uint8_t MAC_O_SRC[6] = { 2, 0, 0, 0, 0, 1 }, MAC_O_DST[6] = { 2, 0, 0, 0, 0, 2 };

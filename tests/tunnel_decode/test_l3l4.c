@@ -1,5 +1,6 @@
-/* test_l3l4.c - ipv4.c, ipv6.c, udp.c, tcp.c, icmp.c, sctp.c: scapy pcaps (plain, ipv6_ext)
- * plus hand-made frames for bad lengths, truncation and the IPv6 extension-header bound. */
+/* test_l3l4.c - td_ipv4.h, td_ipv6.h, td_udp.h, td_tcp.h, td_icmp.h, td_sctp.h: scapy pcaps
+ * (plain, ipv6_ext) plus hand-made frames for bad lengths, truncation and the IPv6
+ * extension-header bound. */
 #include "td_test_common.h"
 
 static void test_ipv4_tcp_options(void **state)

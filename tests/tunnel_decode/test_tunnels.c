@@ -1,5 +1,5 @@
-/* test_tunnels.c - vxlan.c, vxlan_gpe.c, geneve.c, nsh.c, gre.c, gtpu.c and the dispatcher's
- * nesting (decode.c) on the scapy pcaps; values are make_pcaps.py's constants. */
+/* test_tunnels.c - td_vxlan.h, td_vxlan_gpe.h, td_geneve.h, td_nsh.h, td_gre.h, td_gtpu.h and
+ * the dispatcher's nesting (decode.c) on the scapy pcaps; values are make_pcaps.py's constants. */
 #include "td_test_common.h"
 
 #define L(t) DPS_LAYER_##t

@@ -1,0 +1,44 @@
+/* td_udp.h - UDP; tunnels are recognised by destination port from the config (never inside an
+ * IP fragment, where the UDP length cannot be checked and the payload is incomplete).
+ * Lean walk: the two ports. */
+#ifndef TD_UDP_H
+#define TD_UDP_H
+#include "td_internal.h"
+
+TD_INLINE enum td_next td_parse_udp(struct td_walk *w, struct dps_layer *l, const int lean)
+{
+	struct dps_udp *u = &l->u.udp;
+	uint32_t off = w->off;
+	int r = td_need(w, off, 8);
+	if (r)
+		return td_partial(w, l, r, lean);
+	const uint8_t *p = w->pkt + off;
+	uint16_t dst_port = td_be16(p + 2);
+	uint16_t length = td_be16(p + 4);
+	u->src_port = td_be16(p);
+	u->dst_port = dst_port;
+	if (!lean) {
+		u->length = length;
+		u->checksum = td_be16(p + 6);
+		l->length = 8;
+	}
+	w->off = off + 8;
+	if (w->in_fragment)
+		return TD_NEXT_PAYLOAD;
+	if (length < 8 || td_set_end(w, off, length))
+		return td_stop(w, l, TD_BAD, lean);
+	const struct dps_decode_config *c = w->cfg;
+	for (unsigned i = 0; i < c->n_ports; i++) {
+		if (c->port[i] != dst_port)
+			continue;
+		switch (c->port_kind[i]) {
+		case DPS_UDP_VXLAN: return TD_NEXT_VXLAN;
+		case DPS_UDP_VXLAN_GPE: return TD_NEXT_VXLAN_GPE;
+		case DPS_UDP_GENEVE: return TD_NEXT_GENEVE;
+		case DPS_UDP_GTPU: return TD_NEXT_GTPU;
+		default: return TD_NEXT_PAYLOAD;
+		}
+	}
+	return TD_NEXT_PAYLOAD;
+}
+#endif
