@@ -1,0 +1,23 @@
+#!/bin/bash
+# dpsflow benchmark harness.
+#
+#   benchmarks/run.sh [--smoke] [--build DIR] [--out DIR] [suite...]
+#
+# Suites (default: all, in this order):
+#   ceiling   testpmd io-forward vs dpsflow forward mode on the same vdevs and lcores,
+#             interleaved A/B runs, N in {off,10000,1000,100,10,1}: Mpps medians and ratio
+#   exporter  N sweep down to 1 until the exporter drops samples: exported samples/s per core
+#   micro     callgrind instruction counts (sampler, decoder, OVS action decode, encoder)
+#             and TSC cycles / ns from the micro benches
+#   ovs       stock OVS-DPDK sFlow vs the dpsflow offload (skipped until ovs_patches/ exists)
+#
+# Full runs write benchmarks/results/{ceiling,exporter,micro,ovs}.csv, RESULTS.md and
+# ceiling_ratio.png. --smoke runs every suite for a few seconds and writes to
+# benchmarks/results/tmp/smoke/ (git-ignored); it never touches the full results.
+# Environment: DPS_BUILD (build dir, default ./build), BENCH_RUNS (ceiling runs per point,
+# default 3), BENCH_SECONDS (measured seconds per run, default 10), BENCH_OUT (output dir).
+# Exit status: 0 every requested suite produced its numbers (or was skipped for a stated
+# reason), 1 a suite failed, 2 bad usage.
+set -euo pipefail
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+exec /usr/bin/python3 "$here/bench.py" "$@"
