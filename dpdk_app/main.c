@@ -370,6 +370,13 @@ main(int argc, char **argv)
 	if (app.cfg.has_ovs)
 		return fail(EXIT_USAGE, "", "ovs { } block: receiving samples from Open vSwitch "
 			    "(ovs_patches/) is not implemented in this version");
+	if (app.cfg.run.probe_offload)
+		return fail(EXIT_USAGE, "", "--probe-offload: hardware sampling (rte_flow SAMPLE) "
+			    "is not implemented in this version; every port samples in software");
+	for (unsigned int i = 0; i < app.cfg.n_ports; i++)
+		if (app.cfg.ports[i].offload == DPS_OFFLOAD_ON)
+			return fail(EXIT_USAGE, "", "offload = on: hardware sampling (rte_flow "
+				    "SAMPLE) is not implemented in this version (use auto or off)");
 	if (app.cfg.run.print_config) {
 		static char text[1 << 16];
 
@@ -383,6 +390,14 @@ main(int argc, char **argv)
 		return fail(rte_errno == EINVAL ? EXIT_USAGE : EXIT_FAILURE,
 			    "EAL initialisation failed: ", rte_strerror(rte_errno));
 
+	if (app.cfg.has_exporter_lcore && app.cfg.exporter_lcore != rte_get_main_lcore()) {
+		snprintf(err, sizeof(err), "exporterLcore = %u: the exporter runs on the EAL main "
+			 "lcore (%u); start EAL with --main-lcore %u", app.cfg.exporter_lcore,
+			 rte_get_main_lcore(), app.cfg.exporter_lcore);
+		fail(EXIT_USAGE, "", err);
+		rte_eal_cleanup();
+		return EXIT_USAGE;
+	}
 	rc = setup_port_table(&app, err, sizeof(err));
 	if (rc == 0)
 		rc = place_tasks(&app, err, sizeof(err));
