@@ -54,7 +54,8 @@ struct dps_port {
 	enum dps_port_mode mode;
 	int peer;                     /* index in app.ports of the forward peer, or -1 */
 	uint16_t nb_rxq;
-	uint16_t nb_txq;
+	uint16_t nb_txq;              /* one per worker forwarding to this port (at least 1) */
+	int16_t txq_of_worker[DPS_MAX_WORKERS]; /* that worker's tx queue here, or -1 */
 	uint32_t sampling_rate;       /* in force (after the default rule) */
 	uint64_t speed_bps;
 	bool link_up;
@@ -87,7 +88,6 @@ struct dps_app {
 	/* exporter counters */
 	uint64_t samples_exported;
 	uint64_t counter_samples;
-	uint64_t decode_truncated;
 	uint64_t decode_malformed;
 	uint64_t reloads, reload_errors;
 	unsigned int tel_n_collectors;

@@ -41,6 +41,7 @@ struct exporter_state {
 	struct dps_source_stats prev[DPS_MAX_PORTS];
 	uint64_t prev_stats_ms;
 	uint64_t next_publish_ms;
+	uint64_t next_link_ms;
 	/* last counter sample's source stats per port (the summary compares with it) */
 	struct rte_eth_stats last_eth[DPS_MAX_PORTS];
 };
@@ -155,7 +156,7 @@ export_record(struct dps_app *app, const struct dps_sample_record *rec, uint64_t
 		app->decode_malformed++;
 
 	in.source_ifindex = p->ifindex;
-	in.sampling_rate = __atomic_load_n(&p->sampling_rate, __ATOMIC_RELAXED);
+	in.sampling_rate = rec->sampling_rate;
 	in.sample_pool = ex.snap[rec->source].sample_pool;
 	in.drops = ex.snap[rec->source].drops;
 	in.in_ifindex = rec->in_ifindex;
@@ -180,13 +181,20 @@ drain_rings(struct dps_app *app, uint64_t now, unsigned int budget)
 {
 	struct dps_sample_record recs[DRAIN_BURST];
 	unsigned int i, k, n, total = 0, taken;
+	bool snapped = false;
 
-	snapshot_sources(app);
 	for (i = 0; i < app->n_workers; i++) {
 		taken = 0;
 		do {
 			n = rte_ring_dequeue_burst_elem(app->workers[i].ring, recs, sizeof(recs[0]),
 							DRAIN_BURST, NULL);
+			/* Read the workers' counters only when there is something to export (each
+			 * read pulls their hot lines across cores), and after the dequeue, so the
+			 * pool a sample carries is never older than the sample. */
+			if (n != 0 && !snapped) {
+				snapshot_sources(app);
+				snapped = true;
+			}
 			for (k = 0; k < n; k++)
 				export_record(app, &recs[k], now);
 			taken += n;
@@ -247,7 +255,6 @@ poll_counters(struct dps_app *app, uint64_t now, bool force)
 			if (p->next_counter_ms <= now) /* we were stalled: do not burst */
 				p->next_counter_ms = now + interval;
 		}
-		refresh_link(app, p);
 		if (dps_port_counters(app, i, &cs, &ex.last_eth[i]) != 0)
 			continue;
 		if (dps_agent_add_counters(app->agent, &cs, now) == 0)
@@ -287,7 +294,7 @@ apply_reload(struct dps_app *app, uint64_t now)
 	static struct dps_config next;
 	struct dps_config_error cerr;
 	struct dps_agent_config ac;
-	char err[256];
+	char err[256] = "";
 	uint32_t changed = 0;
 
 	if (app->cfg.run.config_path[0] == '\0') {
@@ -335,6 +342,13 @@ dps_exporter_run(struct dps_app *app)
 		n = drain_rings(app, now, 1024);
 		poll_counters(app, now, false);
 		dps_agent_poll(app->agent, now);
+		if (now >= ex.next_link_ms) {
+			/* a NIC often negotiates after start: hsflowd's default rate needs the
+			 * speed, and a link going down stops sampling, whatever polling is */
+			for (unsigned int i = 0; i < app->n_ports; i++)
+				refresh_link(app, &app->ports[i]);
+			ex.next_link_ms = now + 1000;
+		}
 		if (now >= ex.next_publish_ms) {
 			publish_collector_stats(app);
 			ex.next_publish_ms = now + 100;
@@ -442,6 +456,7 @@ dps_exporter_tel_collectors(const struct dps_app *app, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "send_errors",
 					  __atomic_load_n(&t->send_errors, __ATOMIC_RELAXED));
 		snprintf(key, sizeof(key), "collector%u", i);
-		rte_tel_data_add_dict_container(d, key, c, 0);
+		if (rte_tel_data_add_dict_container(d, key, c, 0) != 0)
+			rte_tel_data_free(c);
 	}
 }

@@ -12,6 +12,7 @@
  * Exit status: 0 clean stop, 2 bad usage or configuration, 1 runtime failure.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,24 @@ on_signal(int sig)
 		dps_exporter_request_stop();
 }
 
+/*
+ * Only the main thread takes SIGINT/SIGTERM/SIGHUP: the mask is set before rte_eal_init so
+ * every EAL thread (workers, telemetry, interrupts) inherits it blocked — a signal landing in
+ * the telemetry thread's accept() would end that thread for good in 22.11 — and lifted on the
+ * main thread afterwards. SA_RESTART keeps the exporter's blocking writes whole.
+ */
+static void
+signals_mask(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(how, &set, NULL);
+}
+
 static void
 install_signals(void)
 {
@@ -63,6 +82,7 @@ install_signals(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -75,6 +95,11 @@ install_signals(void)
  * argv[0] in front, as getopt expects). Without "--", a lone --help/--version/-h/-V is the
  * agent's; anything else is EAL's.
  */
+/* Whether the EAL arguments name devices (-a/--allow/--vdev): only then may dpsflow take every
+ * probed ethdev as a port when the configuration names none. Otherwise EAL probes every
+ * DPDK-bound NIC of the host, and on an OVS-DPDK node those are OVS's. */
+static bool eal_names_devices;
+
 static void
 split_args(int argc, char **argv, int *eal_argc, int *app_argc, char ***app_argv)
 {
@@ -82,6 +107,9 @@ split_args(int argc, char **argv, int *eal_argc, int *app_argc, char ***app_argv
 	int i;
 
 	for (i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--allow", 7) == 0 ||
+		    strncmp(argv[i], "--vdev", 6) == 0 || strncmp(argv[i], "-a", 2) == 0)
+			eal_names_devices = true;
 		if (strcmp(argv[i], "--") == 0) {
 			*eal_argc = i;
 			argv[i] = argv[0];
@@ -120,6 +148,12 @@ setup_port_table(struct dps_app *a, char *err, size_t errlen)
 	uint16_t pid;
 
 	if (cfg->n_ports == 0) {
+		if (!eal_names_devices) {
+			snprintf(err, errlen, "no ports: configure dpdk { port { name = ... } } or "
+				 "--port DEVARGS, or name the devices to take with EAL -a/--vdev "
+				 "(dpsflow never takes every NIC EAL probed)");
+			return EXIT_USAGE;
+		}
 		RTE_ETH_FOREACH_DEV(pid) {
 			struct dps_port *p;
 
@@ -208,11 +242,12 @@ place_tasks(struct dps_app *a, char *err, size_t errlen)
 			 "the main lcore exports, the others poll ports");
 		return EXIT_USAGE;
 	}
+	for (i = 0; i < a->n_ports; i++)
+		memset(a->ports[i].txq_of_worker, 0xff, sizeof(a->ports[i].txq_of_worker));
 	for (i = 0; i < a->n_ports; i++) {
 		struct dps_port *p = &a->ports[i];
 		const struct dps_port_config *pc = i < a->cfg.n_ports ? &a->cfg.ports[i] : NULL;
 
-		p->nb_txq = (uint16_t)a->n_workers;
 		for (q = 0; q < p->nb_rxq; q++) {
 			struct dps_worker *w;
 			struct dps_task *t;
@@ -245,9 +280,16 @@ place_tasks(struct dps_app *a, char *err, size_t errlen)
 			t->meta.source = (uint16_t)i;
 			t->meta.in_ifindex = p->ifindex;
 			if (p->mode == DPS_MODE_FORWARD && p->peer >= 0) {
-				t->tx_port = a->ports[p->peer].port_id;
-				t->tx_queue = (uint16_t)(w - a->workers);
-				t->meta.out_ifindex = a->ports[p->peer].ifindex;
+				struct dps_port *peer = &a->ports[p->peer];
+				unsigned int wi = (unsigned int)(w - a->workers);
+
+				/* each worker gets a tx queue of its own on the peer: tx bursts
+				 * never share a queue, so they need no lock */
+				if (peer->txq_of_worker[wi] < 0)
+					peer->txq_of_worker[wi] = (int16_t)peer->nb_txq++;
+				t->tx_port = peer->port_id;
+				t->tx_queue = (uint16_t)peer->txq_of_worker[wi];
+				t->meta.out_ifindex = peer->ifindex;
 			} else {
 				t->tx_port = UINT16_MAX;
 			}
@@ -385,7 +427,9 @@ main(int argc, char **argv)
 	}
 
 	install_signals();
+	signals_mask(SIG_BLOCK);
 	rc = rte_eal_init(eal_argc, argv);
+	signals_mask(SIG_UNBLOCK);
 	if (rc < 0)
 		return fail(rte_errno == EINVAL ? EXIT_USAGE : EXIT_FAILURE,
 			    "EAL initialisation failed: ", rte_strerror(rte_errno));
@@ -426,6 +470,7 @@ main(int argc, char **argv)
 		rte_eal_wait_lcore(lcore);
 	dps_exporter_finish(&app); /* drain rings, last counters, flush, summary */
 
+	dps_telemetry_shutdown();
 	stop_ports(&app);
 	dps_exporter_free(&app);
 	rte_eal_cleanup();

@@ -136,15 +136,31 @@ dps_port_start(struct dps_app *app, struct dps_port *p, char *errbuf, size_t err
 			 p->nb_rxq, info.max_rx_queues);
 		return -1;
 	}
-	if (p->nb_txq > info.max_tx_queues)
-		p->nb_txq = info.max_tx_queues;
+	if (p->nb_txq == 0)
+		p->nb_txq = 1; /* nothing forwards here; PMDs want at least one tx queue */
+	if (p->nb_txq > info.max_tx_queues) {
+		/* clamping would make two workers share a queue (or use one never set up) */
+		snprintf(errbuf, errlen, "%s: %u workers forward to it but the device has %u tx "
+			 "queues; use fewer lcores or place the peer's rx queues on fewer lcores",
+			 p->name, p->nb_txq, info.max_tx_queues);
+		return -1;
+	}
 	if (p->nb_rxq > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP) &
 			info.flow_type_rss_offloads;
 	}
-	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+	/* Underlay and mirror ports carry VXLAN/Geneve (MTU 1550-9000): frames the NIC drops
+	 * for size would never be sampled nor counted in sample_pool. Accept up to 9000 bytes
+	 * where the device can, chaining mbufs when it scatters. */
+	if (info.max_mtu > RTE_ETHER_MTU && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)) {
+		conf.rxmode.mtu = RTE_MIN(info.max_mtu, (uint16_t)9000);
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	}
+	/* fast free assumes single-segment mbufs of one pool; chained rx rules it out */
+	if ((info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE) &&
+	    !(conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_SCATTER))
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 
 	rc = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &conf);

@@ -27,7 +27,9 @@ struct dps_sample_record {
 	uint32_t frame_len;   /* packet length as received, without FCS */
 	uint32_t in_ifindex;
 	uint32_t out_ifindex; /* peer's ifIndex in forward mode, 0 (unknown) in monitor mode */
-	uint64_t tsc;         /* rx burst timestamp, for the exporter's latency view */
+	uint32_t sampling_rate; /* the 1-in-N this sample was drawn with: a reload or a link
+				 * change must not relabel samples already in the ring */
+	uint32_t reserved;
 	uint8_t header[DPS_RECORD_HEADER_MAX];
 };
 
@@ -43,10 +45,10 @@ struct dps_record_meta {
 
 static inline void
 dps_record_fill(struct dps_sample_record *rec, const struct rte_mbuf *m,
-		const struct dps_record_meta *meta, uint64_t tsc)
+		const struct dps_record_meta *meta, uint32_t header_bytes, uint32_t rate)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
-	uint32_t copy = len < meta->header_bytes ? len : meta->header_bytes;
+	uint32_t copy = len < header_bytes ? len : header_bytes;
 	const void *data;
 
 	rec->source = meta->source;
@@ -54,7 +56,8 @@ dps_record_fill(struct dps_sample_record *rec, const struct rte_mbuf *m,
 	rec->frame_len = len;
 	rec->in_ifindex = meta->in_ifindex;
 	rec->out_ifindex = meta->out_ifindex;
-	rec->tsc = tsc;
+	rec->sampling_rate = rate;
+	rec->reserved = 0;
 	/* Single-segment mbufs (the common case) return a pointer into the data; chained ones
 	 * are gathered into rec->header by rte_pktmbuf_read itself. */
 	data = rte_pktmbuf_read(m, 0, copy, rec->header);
@@ -68,11 +71,13 @@ dps_record_fill(struct dps_sample_record *rec, const struct rte_mbuf *m,
  */
 static inline unsigned int
 dps_record_enqueue(struct rte_ring *ring, struct rte_mbuf *const *pkts, const uint16_t *idx,
-		   unsigned int n, const struct dps_record_meta *meta, uint64_t tsc)
+		   unsigned int n, const struct dps_record_meta *meta, uint32_t rate)
 {
 	struct rte_ring_zc_data zcd;
 	struct dps_sample_record *rec;
 	unsigned int got, i;
+	/* the control thread may change headerBytes (SIGHUP): read it once per burst */
+	uint32_t header_bytes = __atomic_load_n(&meta->header_bytes, __ATOMIC_RELAXED);
 
 	got = rte_ring_enqueue_zc_burst_elem_start(ring, sizeof(struct dps_sample_record), n,
 						   &zcd, NULL);
@@ -82,7 +87,7 @@ dps_record_enqueue(struct rte_ring *ring, struct rte_mbuf *const *pkts, const ui
 	for (i = 0; i < got; i++) {
 		if (i == zcd.n1)
 			rec = zcd.ptr2; /* the reservation wrapped around the ring's end */
-		dps_record_fill(rec++, pkts[idx[i]], meta, tsc);
+		dps_record_fill(rec++, pkts[idx[i]], meta, header_bytes, rate);
 	}
 	rte_ring_enqueue_zc_elem_finish(ring, got);
 	return got;

@@ -8,7 +8,9 @@
  * Callbacks run on DPDK's telemetry thread: they only read (relaxed atomics or values the
  * control thread writes once at start-up).
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,12 +21,27 @@
 #include "stats.h"
 #include "telemetry.h"
 
+/* Callbacks run on the telemetry thread, which EAL does not stop before rte_eal_cleanup()
+ * unmaps the hugepages the tasks and rings live in: they take this lock and give up once
+ * dps_telemetry_shutdown() has cleared tel_app. */
+static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dps_app *tel_app;
 
+/* 22.11 accepts only [A-Za-z0-9_/] in dict keys, so "0000:3b:02.0" cannot be a key: ports are
+ * keyed "port<N>" (N = their index) and carry their name as a value. */
 static int
-tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+add_container(struct rte_tel_data *d, const char *key, struct rte_tel_data *c)
 {
-	const struct dps_app *app = tel_app;
+	if (rte_tel_data_add_dict_container(d, key, c, 0) != 0) {
+		rte_tel_data_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+info_body(const struct dps_app *app, struct rte_tel_data *d)
+{
 
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "version", DPS_VERSION);
@@ -40,9 +57,9 @@ tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct r
 }
 
 static int
-tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+ports_body(const struct dps_app *app, struct rte_tel_data *d)
 {
-	const struct dps_app *app = tel_app;
+	char key[32];
 	unsigned int i;
 
 	rte_tel_data_start_dict(d);
@@ -53,6 +70,7 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		if (pd == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(pd);
+		rte_tel_data_add_dict_string(pd, "name", p->name);
 		rte_tel_data_add_dict_u64(pd, "port_id", p->port_id);
 		rte_tel_data_add_dict_u64(pd, "ifindex", p->ifindex);
 		rte_tel_data_add_dict_string(pd, "mode",
@@ -63,15 +81,16 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 					  __atomic_load_n(&p->sampling_rate, __ATOMIC_RELAXED));
 		rte_tel_data_add_dict_u64(pd, "rx_queues", p->nb_rxq);
 		rte_tel_data_add_dict_string(pd, "sampling_path", "software");
-		rte_tel_data_add_dict_container(d, p->name, pd, 0);
+		snprintf(key, sizeof(key), "port%u", i);
+		add_container(d, key, pd);
 	}
 	return 0;
 }
 
 static int
-tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+stats_body(const struct dps_app *app, struct rte_tel_data *d)
 {
-	const struct dps_app *app = tel_app;
+	char key[32];
 	struct dps_source_stats s;
 	struct rte_tel_data *sd;
 	unsigned int i;
@@ -83,6 +102,7 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		if (sd == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(sd);
+		rte_tel_data_add_dict_string(sd, "name", app->ports[i].name);
 		rte_tel_data_add_dict_u64(sd, "ifindex", app->ports[i].ifindex);
 		rte_tel_data_add_dict_u64(sd, "rx_packets", s.rx_packets);
 		rte_tel_data_add_dict_u64(sd, "sample_pool", s.sample_pool);
@@ -90,7 +110,8 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		rte_tel_data_add_dict_u64(sd, "drops", s.drops);
 		rte_tel_data_add_dict_u64(sd, "tx_packets", s.tx_packets);
 		rte_tel_data_add_dict_u64(sd, "tx_dropped", s.tx_dropped);
-		rte_tel_data_add_dict_container(d, app->ports[i].name, sd, 0);
+		snprintf(key, sizeof(key), "port%u", i);
+		add_container(d, key, sd);
 	}
 	sd = rte_tel_data_alloc();
 	if (sd == NULL)
@@ -102,14 +123,54 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	rte_tel_data_add_dict_u64(sd, "counter_samples",
 				  __atomic_load_n(&app->counter_samples, __ATOMIC_RELAXED));
 	dps_exporter_tel_collectors(app, sd);
-	rte_tel_data_add_dict_container(d, "exporter", sd, 0);
+	add_container(d, "exporter", sd);
 	return 0;
+}
+
+static int
+with_app(int (*body)(const struct dps_app *, struct rte_tel_data *), struct rte_tel_data *d)
+{
+	int rc = -ENODEV; /* shutting down */
+
+	pthread_mutex_lock(&tel_lock);
+	if (tel_app != NULL)
+		rc = body(tel_app, d);
+	pthread_mutex_unlock(&tel_lock);
+	return rc;
+}
+
+static int
+tel_info(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	return with_app(info_body, d);
+}
+
+static int
+tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	return with_app(ports_body, d);
+}
+
+static int
+tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
+{
+	return with_app(stats_body, d);
+}
+
+void
+dps_telemetry_shutdown(void)
+{
+	pthread_mutex_lock(&tel_lock);
+	tel_app = NULL;
+	pthread_mutex_unlock(&tel_lock);
 }
 
 void
 dps_telemetry_register(struct dps_app *app)
 {
+	pthread_mutex_lock(&tel_lock);
 	tel_app = app;
+	pthread_mutex_unlock(&tel_lock);
 	rte_telemetry_register_cmd("/dpsflow/info", tel_info,
 				   "dpsflow version, uptime, lcores and reloads. No parameters");
 	rte_telemetry_register_cmd("/dpsflow/ports", tel_ports,

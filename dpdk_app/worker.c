@@ -8,7 +8,6 @@
  * bumped once. No locks, no syscalls, no allocation: a full ring or a full peer tx queue is a
  * counted drop and the loop moves on.
  */
-#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
@@ -37,7 +36,7 @@ dps_task_poll(struct dps_task *t, struct rte_ring *ring)
 	n_sampled = dps_sampler_burst(&t->sampler, n, sampled_idx);
 	if (unlikely(n_sampled != 0)) {
 		queued = dps_record_enqueue(ring, pkts, sampled_idx, n_sampled, &t->meta,
-					    rte_rdtsc());
+					    t->sampler.active_rate);
 		if (unlikely(queued != n_sampled))
 			dps_sampler_count_drops(&t->sampler, n_sampled - queued);
 	}
@@ -59,6 +58,9 @@ dps_worker_main(void *arg)
 {
 	struct dps_worker *w = arg;
 	unsigned int i;
+
+	if (w->n_tasks == 0)
+		return 0; /* more lcores than queues: do not spin a core for nothing */
 
 	while (!__atomic_load_n(&dps_force_quit, __ATOMIC_RELAXED)) {
 		for (i = 0; i < w->n_tasks; i++)

@@ -33,9 +33,9 @@ finally:
 s = h.summary_of([json.loads(l) for l in out.splitlines() if l.startswith("{")])
 p = s["ports"][0]
 h.check(info["ports"] == 1 and info["workers"] == 1 and info["ring_size"] == 4096, "info: ports, workers, ring size")
-h.check(ports["net_null0"]["sampling_rate"] == 1000 and ports["net_null0"]["link"] == "up"
-        and ports["net_null0"]["ifindex"] == p["ifindex"], "ports: rate 1000, link up, ifIndex as exported")
-live = stats["net_null0"]
+h.check(ports["port0"]["sampling_rate"] == 1000 and ports["port0"]["link"] == "up"
+        and ports["port0"]["ifindex"] == p["ifindex"], "ports: rate 1000, link up, ifIndex as exported")
+live = stats["port0"]
 h.check(0 < live["rx_packets"] < p["rx_packets"], "stats: live rx_packets (%d) below the final %d" % (live["rx_packets"], p["rx_packets"]))
 h.check(live["sample_pool"] <= p["sample_pool"] and live["samples"] > 0, "stats: pool and samples counting")
 h.check(abs(live["samples"] - live["sample_pool"] / 1000) < 4 * (live["sample_pool"] / 3000) ** 0.5 + 50,
