@@ -12,28 +12,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "dps_sampling.h"
-
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-static uint64_t cycles(void) { return __rdtsc(); }
-#define CYCLE_UNIT "TSC cycles"
-#else
-static uint64_t cycles(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-#define CYCLE_UNIT "ns"
-#endif
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static uint64_t delivered;
 static int discard(void *ctx, unsigned collector, const uint8_t *d, size_t len)

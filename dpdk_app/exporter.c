@@ -6,7 +6,6 @@
  * here locks. It may block briefly (sendmmsg, stdout) without ever slowing a worker: a ring
  * that fills while it is busy costs counted drops, never back-pressure.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -14,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
