@@ -9,7 +9,8 @@
 #   exporter  N sweep down to 1 until the exporter drops samples: exported samples/s per core
 #   micro     callgrind instruction counts (sampler, decoder, OVS action decode, encoder)
 #             and TSC cycles / ns from the micro benches
-#   ovs       stock OVS-DPDK sFlow vs the dpsflow offload (skipped until ovs_patches/ exists)
+#   ovs       stock OVS-DPDK sFlow (Debian) vs the patched OVS + dpsflow offload: Mpps ratio to
+#             sFlow off per N, samples written vs pool/N (needs build/ovs from build-ovs.sh)
 #
 # Full runs write benchmarks/results/{ceiling,exporter,micro,ovs}.csv, RESULTS.md and
 # ceiling_ratio.png. --smoke runs every suite for a few seconds and writes to

@@ -10,12 +10,13 @@ static bool same_port_structure(const struct dps_port_config *a, const struct dp
 {
     return a->ifindex == b->ifindex && a->mode == b->mode && a->forward_port == b->forward_port &&
            a->rxq == b->rxq && a->n_lcores == b->n_lcores &&
-           memcmp(a->lcores, b->lcores, a->n_lcores * sizeof a->lcores[0]) == 0 &&
-           a->offload == b->offload;
+           memcmp(a->lcores, b->lcores, a->n_lcores * sizeof a->lcores[0]) == 0;
 }
 
 /* Compares the structure (not the sampling) of the reloaded ports with the running ones and
- * carries per-port sampling and speed over by name. Returns true when something differs. */
+ * carries per-port sampling, speed and offload over by name (offload: the agent rebuilds or
+ * removes the port's SAMPLE rule, and says so when a port set up without one needs a
+ * restart). Returns true when something differs. */
 static bool merge_ports(const struct dps_config *file, struct dps_config *next,
                         bool *sampling_changed)
 {
@@ -41,8 +42,9 @@ static bool merge_ports(const struct dps_config *file, struct dps_config *next,
             differs = true;
         if (run->has_sampling != want->has_sampling ||
             (want->has_sampling && run->sampling != want->sampling) ||
-            run->speed_bps != want->speed_bps)
+            run->speed_bps != want->speed_bps || run->offload != want->offload)
             *sampling_changed = true;
+        run->offload = want->offload;
         run->has_sampling = want->has_sampling;
         run->sampling = want->sampling;
         run->speed_bps = want->speed_bps;

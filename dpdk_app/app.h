@@ -20,6 +20,7 @@
 
 #include "dps_sampling.h"
 #include "dps_config.h"
+#include "offload.h"
 #include "sample_record.h"
 
 #define DPS_MAX_PORTS 64
@@ -33,10 +34,17 @@ struct dps_task {
 	uint64_t rx_packets;
 	uint64_t tx_packets;
 	uint64_t tx_dropped;          /* forward mode: tx ring of the peer full */
+	/* Hardware sampling (offload.h): non-zero while the NIC's 1-in-hw_rate sampler feeds
+	 * this queue, and then every packet on it is a sample, never forwarded. Written by the
+	 * control thread (relaxed), read once per burst. */
+	uint32_t hw_rate;
+	uint64_t hw_samples;          /* packets taken as hardware samples */
+	uint64_t hw_drops;            /* of those, lost to a full ring */
 	uint16_t port_id;
 	uint16_t queue_id;
 	uint16_t tx_port;             /* forward mode peer; UINT16_MAX in monitor mode */
 	uint16_t tx_queue;
+	bool sample_queue;            /* the NIC Rx rule's dedicated sample queue */
 	struct dps_record_meta meta;  /* copied into each sample record */
 } __rte_cache_aligned;
 
@@ -63,6 +71,16 @@ struct dps_port {
 	unsigned int n_tasks;
 	struct dps_task *tasks[DPS_MAX_WORKERS * 4];
 	uint64_t next_counter_ms;     /* staggered polling schedule */
+	/* hardware sampling (hwsample.c); the offload state belongs to the control thread */
+	struct dps_offload_state offload;
+	bool hw_active;               /* the rule is installed: hardware samples this port */
+	uint64_t hw_pool;             /* sample_pool counted while hardware sampled (published) */
+	uint64_t hw_queue_drops;      /* the sample queue's rx errors (published) */
+	uint64_t hw_pool_done;        /* NIC Rx: pool of earlier hardware periods */
+	uint64_t hw_in_base;          /* NIC Rx: originals received when the rule went in */
+	uint64_t hw_sw_pool_base;     /* NIC Rx: software samplers' pool at that moment */
+	uint64_t hw_refresh_ms;
+	char hw_setup_reason[256];    /* why the port got no hardware sampling at start */
 	/* xstat ids for the generic counter breakdown, UINT64_MAX when the PMD lacks them */
 	uint64_t xid_rx_ucast, xid_rx_mcast, xid_rx_bcast;
 	uint64_t xid_tx_ucast, xid_tx_mcast, xid_tx_bcast, xid_rx_crc;
@@ -83,6 +101,7 @@ struct dps_app {
 	struct rte_mempool *pool;
 
 	struct dps_agent *agent;      /* sFlow datagram assembly + collectors (sampling/) */
+	bool probing;                 /* --probe-offload: ports are configured, never started */
 	uint64_t start_ms;
 
 	/* exporter counters */

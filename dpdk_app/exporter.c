@@ -20,6 +20,8 @@
 #include "counters.h"
 #include "exporter.h"
 #include "flow_export.h"
+#include "hwsample.h"
+#include "ovs_source.h"
 #include "ports.h"
 #include "print_json.h"
 #include "stats.h"
@@ -40,6 +42,8 @@ struct exporter_state {
 	uint64_t prev_stats_ms;
 	uint64_t next_publish_ms;
 	uint64_t next_link_ms;
+	/* samples from a patched ovs-vswitchd (ovs { }), NULL without that block */
+	struct dps_ovs_source *ovs;
 	/* last counter sample's source stats per port (the summary compares with it) */
 	struct rte_eth_stats last_eth[DPS_MAX_PORTS];
 };
@@ -118,7 +122,32 @@ dps_exporter_init(struct dps_app *app, char *err, size_t errlen)
 	if (app->cfg.n_collectors == 0)
 		fprintf(stderr, "dpsflow: warning: no collector configured; samples are only "
 			"counted%s\n", app->cfg.run.print_samples ? " and printed" : "");
+	if (app->cfg.has_ovs) {
+		ex.ovs = dps_ovs_source_create(&app->cfg, true, err, errlen);
+		if (ex.ovs == NULL)
+			return -1;
+	}
 	return 0;
+}
+
+/* Samples ovs-vswitchd's PMD threads wrote into the shared rings (ovs { }). */
+static unsigned int
+poll_ovs(struct dps_app *app, uint64_t now, unsigned int budget)
+{
+	unsigned int n;
+
+	if (ex.ovs == NULL)
+		return 0;
+	n = dps_ovs_source_poll(ex.ovs, app->agent, &ex.decode_cfg, app->cfg.header_bytes,
+				app->cfg.run.print_samples ? stdout : NULL, now, budget);
+	dps_ovs_source_log(ex.ovs, stderr);
+	if (n != 0) {
+		__atomic_store_n(&app->samples_exported, app->samples_exported + n,
+				 __ATOMIC_RELAXED);
+		if (app->cfg.run.print_samples)
+			fflush(stdout);
+	}
+	return n;
 }
 
 static uint64_t
@@ -128,12 +157,15 @@ uptime_ms(const struct dps_app *app)
 }
 
 static void
-snapshot_sources(struct dps_app *app)
+snapshot_sources(struct dps_app *app, uint64_t now)
 {
 	unsigned int i;
 
-	for (i = 0; i < app->n_ports; i++)
+	/* a hardware-sampled port's pool is the NIC's count: read it before the sums */
+	for (i = 0; i < app->n_ports; i++) {
+		dps_hwsample_refresh(app, &app->ports[i], now);
 		dps_source_stats_read(app, i, &ex.snap[i]);
+	}
 }
 
 static void
@@ -190,7 +222,7 @@ drain_rings(struct dps_app *app, uint64_t now, unsigned int budget)
 			 * read pulls their hot lines across cores), and after the dequeue, so the
 			 * pool a sample carries is never older than the sample. */
 			if (n != 0 && !snapped) {
-				snapshot_sources(app);
+				snapshot_sources(app, now);
 				snapped = true;
 			}
 			for (k = 0; k < n; k++)
@@ -253,6 +285,7 @@ poll_counters(struct dps_app *app, uint64_t now, bool force)
 			if (p->next_counter_ms <= now) /* we were stalled: do not burst */
 				p->next_counter_ms = now + interval;
 		}
+		dps_hwsample_refresh(app, p, now);
 		if (dps_port_counters(app, i, &cs, &ex.last_eth[i]) != 0)
 			continue;
 		if (dps_agent_add_counters(app->agent, &cs, now) == 0)
@@ -338,6 +371,7 @@ dps_exporter_run(struct dps_app *app)
 		if (deadline != 0 && now >= deadline)
 			break;
 		n = drain_rings(app, now, 1024);
+		n += poll_ovs(app, now, 1024);
 		poll_counters(app, now, false);
 		dps_agent_poll(app->agent, now);
 		if (now >= ex.next_link_ms) {
@@ -384,11 +418,15 @@ print_summary(struct dps_app *app)
 		       PRIu64 ",\"exported\":%" PRIu64 ",\"tx_packets\":%" PRIu64
 		       ",\"tx_dropped\":%" PRIu64 ",\"eth_ipackets\":%" PRIu64 ",\"eth_ibytes\":%"
 		       PRIu64 ",\"eth_opackets\":%" PRIu64 ",\"eth_obytes\":%" PRIu64
-		       ",\"eth_imissed\":%" PRIu64 ",\"eth_ierrors\":%" PRIu64 "}",
+		       ",\"eth_imissed\":%" PRIu64 ",\"eth_ierrors\":%" PRIu64
+		       ",\"sampling_path\":\"%s\",\"offload\":\"%s\",\"sample_queue_rx\":%" PRIu64
+		       "}",
 		       i ? "," : "", app->ports[i].name, app->ports[i].ifindex,
 		       app->ports[i].sampling_rate, s.rx_packets, s.sample_pool, s.samples, s.drops,
 		       ex.exported[i], s.tx_packets, s.tx_dropped, e->ipackets, e->ibytes,
-		       e->opackets, e->obytes, e->imissed, e->ierrors);
+		       e->opackets, e->obytes, e->imissed, e->ierrors,
+		       dps_hwsample_path(&app->ports[i]),
+		       dps_config_offload_name(app->ports[i].offload.mode), s.sample_queue_rx);
 	}
 	printf("],\"exporter\":{\"flow_samples\":%" PRIu64 ",\"counter_samples\":%" PRIu64
 	       ",\"truncated\":%" PRIu64 ",\"rejected\":%" PRIu64 ",\"datagrams\":%" PRIu64
@@ -402,7 +440,19 @@ print_summary(struct dps_app *app)
 		       ",\"send_errors\":%" PRIu64 "}", i ? "," : "", cs.datagrams, cs.bytes,
 		       cs.samples, cs.send_errors);
 	}
-	printf("]}}\n");
+	printf("]}");
+	if (ex.ovs != NULL) {
+		struct dps_ovs_source_stats os;
+
+		dps_ovs_source_get_stats(ex.ovs, &os);
+		printf(",\"ovs\":{\"rings\":%u,\"attached\":%u,\"attaches\":%" PRIu64
+		       ",\"records\":%" PRIu64 ",\"exported\":%" PRIu64 ",\"ring_drops\":%"
+		       PRIu64 ",\"abandoned\":%" PRIu64 ",\"unmapped\":%" PRIu64
+		       ",\"actions_bad\":%" PRIu64 ",\"other_bridge\":%" PRIu64 "}", os.n_rings,
+		       os.n_attached, os.attaches, os.records, os.exported, os.ring_drops,
+		       os.abandoned, os.unmapped, os.actions_bad, os.other_bridge);
+	}
+	printf("}\n");
 	fflush(stdout);
 }
 
@@ -413,6 +463,9 @@ dps_exporter_finish(struct dps_app *app)
 
 	/* workers have stopped: everything still in the rings is exported, nothing is lost */
 	drain_rings(app, now, 0);
+	poll_ovs(app, now, 0);
+	for (unsigned int i = 0; i < app->n_ports; i++)
+		dps_hwsample_refresh(app, &app->ports[i], 0); /* final hardware pool */
 	poll_counters(app, now, true);
 	if (app->cfg.polling_s == 0) /* the summary still reports the ports' final counters */
 		for (unsigned int i = 0; i < app->n_ports; i++)
@@ -427,6 +480,8 @@ dps_exporter_finish(struct dps_app *app)
 void
 dps_exporter_free(struct dps_app *app)
 {
+	dps_ovs_source_destroy(ex.ovs);
+	ex.ovs = NULL;
 	dps_agent_destroy(app->agent, uptime_ms(app));
 	app->agent = NULL;
 }

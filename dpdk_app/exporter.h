@@ -8,6 +8,7 @@
 #ifndef DPS_EXPORTER_H
 #define DPS_EXPORTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "app.h"
@@ -25,7 +26,7 @@ void dps_exporter_request_stop(void);
 void dps_exporter_request_reload(void);
 
 /* main.c: push configuration into the running workers */
-void dps_apply_sampling(struct dps_app *app);
+bool dps_apply_sampling(struct dps_app *app); /* false: an offload = on port lost its rule */
 void dps_apply_header_bytes(struct dps_app *app);
 
 #endif

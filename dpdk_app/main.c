@@ -30,6 +30,7 @@
 
 #include "app.h"
 #include "exporter.h"
+#include "hwsample.h"
 #include "ports.h"
 #include "telemetry.h"
 
@@ -148,6 +149,9 @@ setup_port_table(struct dps_app *a, char *err, size_t errlen)
 	uint16_t pid;
 
 	if (cfg->n_ports == 0) {
+		/* samples from Open vSwitch only: no DPDK port of our own */
+		if (cfg->has_ovs && !eal_names_devices)
+			return 0;
 		if (!eal_names_devices) {
 			snprintf(err, errlen, "no ports: configure dpdk { port { name = ... } } or "
 				 "--port DEVARGS, or name the devices to take with EAL -a/--vdev "
@@ -226,12 +230,79 @@ worker_of_lcore(struct dps_app *a, unsigned int lcore)
 	return NULL;
 }
 
+/*
+ * Adds the task of (port i, rx queue q) to a worker: the port's configured lcores in turn
+ * (lcores[q % n]), or round-robin over all workers (*rr). The sample queue of hardware
+ * sampling (sample_queue) never forwards: the NIC already sent the original on.
+ */
+static int
+add_task(struct dps_app *a, unsigned int i, uint16_t q, bool sample_queue, unsigned int *rr,
+	 char *err, size_t errlen)
+{
+	struct dps_port *p = &a->ports[i];
+	const struct dps_port_config *pc = i < a->cfg.n_ports ? &a->cfg.ports[i] : NULL;
+	struct dps_worker *w;
+	struct dps_task *t;
+	unsigned int lcore;
+
+	if (pc != NULL && pc->n_lcores > 0) {
+		lcore = pc->lcores[q % pc->n_lcores];
+		if (!lcore_is_worker(lcore)) {
+			snprintf(err, errlen, "port %s: lcore %u is not an enabled worker lcore",
+				 p->name, lcore);
+			return EXIT_USAGE;
+		}
+		w = worker_of_lcore(a, lcore);
+	} else {
+		w = &a->workers[(*rr)++ % a->n_workers];
+	}
+	if (w == NULL || w->n_tasks == DPS_MAX_TASKS_PER_WORKER ||
+	    p->n_tasks == RTE_DIM(p->tasks)) {
+		snprintf(err, errlen, "port %s: too many queues for the lcores", p->name);
+		return EXIT_USAGE;
+	}
+	t = rte_zmalloc_socket("dps_task", sizeof(*t), RTE_CACHE_LINE_SIZE,
+			       (int)rte_lcore_to_socket_id(w->lcore_id));
+	if (t == NULL) {
+		snprintf(err, errlen, "out of hugepage memory for tasks");
+		return EXIT_FAILURE;
+	}
+	t->port_id = p->port_id;
+	t->queue_id = q;
+	t->sample_queue = sample_queue;
+	t->meta.source = (uint16_t)i;
+	t->meta.in_ifindex = p->ifindex;
+	t->tx_port = UINT16_MAX;
+	if (p->mode == DPS_MODE_FORWARD && p->peer >= 0) {
+		struct dps_port *peer = &a->ports[p->peer];
+		unsigned int wi = (unsigned int)(w - a->workers);
+
+		t->meta.out_ifindex = peer->ifindex;
+		/* each worker gets a tx queue of its own on the peer: tx bursts never share a
+		 * queue, so they need no lock */
+		if (!sample_queue) {
+			if (peer->txq_of_worker[wi] < 0)
+				peer->txq_of_worker[wi] = (int16_t)peer->nb_txq++;
+			t->tx_port = peer->port_id;
+			t->tx_queue = (uint16_t)peer->txq_of_worker[wi];
+		}
+	}
+	w->tasks[w->n_tasks++] = t;
+	p->tasks[p->n_tasks++] = t;
+	return 0;
+}
+
+static unsigned int place_rr;
+
 /* One task per (port, rx queue), placed on the configured lcores or spread round-robin. */
 static int
 place_tasks(struct dps_app *a, char *err, size_t errlen)
 {
-	unsigned int lcore, i, q, rr = 0;
+	unsigned int lcore, i, q;
+	int rc;
 
+	if (a->n_ports == 0)
+		return 0; /* OVS samples only: the exporter is all there is to run */
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (a->n_workers == DPS_MAX_WORKERS)
 			break;
@@ -244,58 +315,31 @@ place_tasks(struct dps_app *a, char *err, size_t errlen)
 	}
 	for (i = 0; i < a->n_ports; i++)
 		memset(a->ports[i].txq_of_worker, 0xff, sizeof(a->ports[i].txq_of_worker));
-	for (i = 0; i < a->n_ports; i++) {
-		struct dps_port *p = &a->ports[i];
-		const struct dps_port_config *pc = i < a->cfg.n_ports ? &a->cfg.ports[i] : NULL;
-
-		for (q = 0; q < p->nb_rxq; q++) {
-			struct dps_worker *w;
-			struct dps_task *t;
-
-			if (pc != NULL && pc->n_lcores > 0) {
-				lcore = pc->lcores[q % pc->n_lcores];
-				if (!lcore_is_worker(lcore)) {
-					snprintf(err, errlen, "port %s: lcore %u is not an enabled "
-						 "worker lcore", p->name, lcore);
-					return EXIT_USAGE;
-				}
-				w = worker_of_lcore(a, lcore);
-			} else {
-				w = &a->workers[rr++ % a->n_workers];
-			}
-			if (w == NULL || w->n_tasks == DPS_MAX_TASKS_PER_WORKER ||
-			    p->n_tasks == RTE_DIM(p->tasks)) {
-				snprintf(err, errlen, "port %s: too many queues for the lcores",
-					 p->name);
-				return EXIT_USAGE;
-			}
-			t = rte_zmalloc_socket("dps_task", sizeof(*t), RTE_CACHE_LINE_SIZE,
-					       (int)rte_lcore_to_socket_id(w->lcore_id));
-			if (t == NULL) {
-				snprintf(err, errlen, "out of hugepage memory for tasks");
-				return EXIT_FAILURE;
-			}
-			t->port_id = p->port_id;
-			t->queue_id = (uint16_t)q;
-			t->meta.source = (uint16_t)i;
-			t->meta.in_ifindex = p->ifindex;
-			if (p->mode == DPS_MODE_FORWARD && p->peer >= 0) {
-				struct dps_port *peer = &a->ports[p->peer];
-				unsigned int wi = (unsigned int)(w - a->workers);
-
-				/* each worker gets a tx queue of its own on the peer: tx bursts
-				 * never share a queue, so they need no lock */
-				if (peer->txq_of_worker[wi] < 0)
-					peer->txq_of_worker[wi] = (int16_t)peer->nb_txq++;
-				t->tx_port = peer->port_id;
-				t->tx_queue = (uint16_t)peer->txq_of_worker[wi];
-				t->meta.out_ifindex = peer->ifindex;
-			} else {
-				t->tx_port = UINT16_MAX;
-			}
-			w->tasks[w->n_tasks++] = t;
-			p->tasks[p->n_tasks++] = t;
+	for (i = 0; i < a->n_ports; i++)
+		for (q = 0; q < a->ports[i].nb_rxq; q++) {
+			rc = add_task(a, i, (uint16_t)q, false, &place_rr, err, errlen);
+			if (rc != 0)
+				return rc;
 		}
+	return 0;
+}
+
+/* Ports whose NIC accepted the SAMPLE rule in the NIC Rx domain got one more rx queue: its
+ * task is placed like the next queue of the port would be. */
+static int
+place_sample_queues(struct dps_app *a, char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < a->n_ports; i++) {
+		const struct dps_offload_state *st = &a->ports[i].offload;
+
+		if (!st->usable || st->spec.domain != DPS_OFFLOAD_NIC_RX)
+			continue;
+		rc = add_task(a, i, st->spec.sample_queue, true, &place_rr, err, errlen);
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -323,11 +367,13 @@ create_rings(struct dps_app *a, char *err, size_t errlen)
 	return 0;
 }
 
-/* Sampling rates follow the link: hsflowd's default rule needs the speed. */
-void
+/* Sampling rates follow the link: hsflowd's default rule needs the speed. Returns false
+ * when a port with offload = on could not get its SAMPLE rule (it samples in software). */
+bool
 dps_apply_sampling(struct dps_app *a)
 {
-	unsigned int i, t;
+	unsigned int i;
+	bool ok = true;
 
 	for (i = 0; i < a->n_ports; i++) {
 		struct dps_port *p = &a->ports[i];
@@ -337,9 +383,11 @@ dps_apply_sampling(struct dps_app *a)
 							 p->link_up ? p->speed_bps : 0);
 
 		__atomic_store_n(&p->sampling_rate, rate, __ATOMIC_RELAXED);
-		for (t = 0; t < p->n_tasks; t++)
-			dps_sampler_set_rate(&p->tasks[t]->sampler, rate);
+		/* the NIC's sampler or the workers' samplers, never both */
+		if (!dps_hwsample_apply(a, p, rate))
+			ok = false;
 	}
+	return ok;
 }
 
 void
@@ -358,20 +406,34 @@ static int
 start_ports(struct dps_app *a, char *err, size_t errlen)
 {
 	unsigned int i, t;
+	int rc;
 
 	a->pool = dps_ports_mempool(a);
 	if (a->pool == NULL) {
 		snprintf(err, errlen, "cannot create the mbuf pool: %s", rte_strerror(rte_errno));
 		return EXIT_FAILURE;
 	}
-	for (i = 0; i < a->n_ports; i++)
-		if (dps_port_start(a, &a->ports[i], err, errlen) != 0)
-			return EXIT_FAILURE;
+	for (i = 0; i < a->n_ports; i++) {
+		rc = dps_port_start(a, &a->ports[i], err, errlen);
+		if (rc != 0)
+			return rc == DPS_HWSAMPLE_REFUSED ? EXIT_USAGE : EXIT_FAILURE;
+	}
+	rc = place_sample_queues(a, err, errlen);
+	if (rc != 0)
+		return rc;
 	for (i = 0; i < a->n_ports; i++)
 		for (t = 0; t < a->ports[i].n_tasks; t++)
 			dps_sampler_init(&a->ports[i].tasks[t]->sampler, 0, rte_rand());
 	dps_apply_header_bytes(a);
-	dps_apply_sampling(a);
+	if (!dps_apply_sampling(a)) {
+		for (i = 0; i < a->n_ports; i++)
+			if (a->ports[i].offload.mode == DPS_OFFLOAD_ON && !a->ports[i].hw_active &&
+			    a->ports[i].sampling_rate != 0)
+				snprintf(err, errlen, "%s: offload = on but the SAMPLE rule could not "
+					 "be installed: %s", a->ports[i].name,
+					 a->ports[i].offload.reason);
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -380,8 +442,35 @@ stop_ports(struct dps_app *a)
 {
 	unsigned int i;
 
+	/* dps_port_stop destroys the port's SAMPLE rule first */
 	for (i = 0; i < a->n_ports; i++)
 		dps_port_stop(&a->ports[i]);
+}
+
+/*
+ * --probe-offload: configure every port as it would be run (queues, sample queue), validate
+ * its SAMPLE rule for the rate it would use, print one JSON line per port, close the ports
+ * and exit 0 without running. A refusal is an answer, not an error; a port that cannot even
+ * be configured is reported with that reason.
+ */
+static int
+probe_offload(struct dps_app *a, char *err, size_t errlen)
+{
+	unsigned int i;
+
+	a->probing = true; /* every port gets its sample queue, whatever its offload says */
+	a->pool = dps_ports_mempool(a);
+	if (a->pool == NULL) {
+		snprintf(err, errlen, "cannot create the mbuf pool: %s", rte_strerror(rte_errno));
+		fail(EXIT_FAILURE, "", err);
+		rte_eal_cleanup();
+		return EXIT_FAILURE;
+	}
+	dps_hwsample_probe(a);
+	for (i = 0; i < a->n_ports; i++)
+		rte_eth_dev_close(a->ports[i].port_id);
+	rte_eal_cleanup();
+	return 0;
 }
 
 int
@@ -409,16 +498,13 @@ main(int argc, char **argv)
 	case DPS_CLI_OK:
 		break;
 	}
-	if (app.cfg.has_ovs)
-		return fail(EXIT_USAGE, "", "ovs { } block: receiving samples from Open vSwitch "
-			    "(ovs_patches/) is not implemented in this version");
-	if (app.cfg.run.probe_offload)
-		return fail(EXIT_USAGE, "", "--probe-offload: hardware sampling (rte_flow SAMPLE) "
-			    "is not implemented in this version; every port samples in software");
-	for (unsigned int i = 0; i < app.cfg.n_ports; i++)
-		if (app.cfg.ports[i].offload == DPS_OFFLOAD_ON)
-			return fail(EXIT_USAGE, "", "offload = on: hardware sampling (rte_flow "
-				    "SAMPLE) is not implemented in this version (use auto or off)");
+	if (app.cfg.has_ovs && app.cfg.n_ovs_rings == 0)
+		return fail(EXIT_USAGE, "", "ovs { }: give the ring file OVS writes, e.g. ring = "
+			    "/dev/hugepages/dpsflow-ovs.ring (ovs-vsctl set Open_vSwitch . "
+			    "other_config:sflow-offload-ring=<same path>)");
+	if (app.cfg.has_ovs && app.cfg.ovs_db[0] == '\0')
+		return fail(EXIT_USAGE, "", "ovs { }: give db = unix:/var/run/openvswitch/db.sock: "
+			    "dpsflow reads OVS's ifindex of each port from it");
 	if (app.cfg.run.print_config) {
 		static char text[1 << 16];
 
@@ -443,6 +529,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	rc = setup_port_table(&app, err, sizeof(err));
+	if (rc == 0 && app.cfg.run.probe_offload)
+		return probe_offload(&app, err, sizeof(err));
 	if (rc == 0)
 		rc = place_tasks(&app, err, sizeof(err));
 	if (rc == 0)

@@ -3,7 +3,8 @@
  * Sums what the workers count, for the exporter (sample_pool and drops of each flow sample),
  * the stats line and telemetry. Workers write with relaxed stores and a single writer per
  * counter, so relaxed loads give whole values; the sum across tasks is not one instant, which
- * is fine for counters that only grow.
+ * is fine for counters that only grow. Software and hardware sampling periods of a port add
+ * up: the pool of each counts only the packets its sampler could have taken.
  */
 #include <string.h>
 
@@ -26,9 +27,17 @@ dps_source_stats_read(const struct dps_app *app, unsigned int port_idx,
 		out->samples += ss.samples;
 		out->drops += ss.drops;
 		out->rx_packets += __atomic_load_n(&t->rx_packets, __ATOMIC_RELAXED);
+		if (t->sample_queue)
+			out->sample_queue_rx += __atomic_load_n(&t->rx_packets, __ATOMIC_RELAXED);
 		out->tx_packets += __atomic_load_n(&t->tx_packets, __ATOMIC_RELAXED);
 		out->tx_dropped += __atomic_load_n(&t->tx_dropped, __ATOMIC_RELAXED);
+		out->samples += __atomic_load_n(&t->hw_samples, __ATOMIC_RELAXED);
+		out->drops += __atomic_load_n(&t->hw_drops, __ATOMIC_RELAXED);
 	}
+	/* hardware sampling: the NIC counted the pool, and the sample queue's own losses are
+	 * samples lost too (hwsample.c publishes both) */
+	out->sample_pool += __atomic_load_n(&p->hw_pool, __ATOMIC_RELAXED);
+	out->drops += __atomic_load_n(&p->hw_queue_drops, __ATOMIC_RELAXED);
 }
 
 uint64_t

@@ -14,6 +14,7 @@ struct dps_source_stats {
 	uint64_t drops;
 	uint64_t tx_packets;
 	uint64_t tx_dropped;
+	uint64_t sample_queue_rx;  /* of rx_packets, those polled on a NIC Rx sample queue */
 };
 
 void dps_source_stats_read(const struct dps_app *app, unsigned int port_idx,

@@ -2,7 +2,8 @@
 /*
  * rte_telemetry endpoints, for dpdk-telemetry.py:
  *   /dpsflow/info   version, agent, uptime, lcores, ring size, reloads
- *   /dpsflow/ports  per port: name, ifIndex, mode, link, speed, sampling rate, rx queues
+ *   /dpsflow/ports  per port: name, ifIndex, mode, link, speed, sampling rate, rx queues,
+ *                   sampling path (hardware/software) and why not hardware
  *   /dpsflow/stats  per data source: rx packets, sample_pool, samples, drops, ring occupancy;
  *                   exporter: samples, datagrams, bytes, send errors per collector
  * Callbacks run on DPDK's telemetry thread: they only read (relaxed atomics or values the
@@ -18,6 +19,7 @@
 #include <rte_telemetry.h>
 
 #include "app.h"
+#include "hwsample.h"
 #include "stats.h"
 #include "telemetry.h"
 
@@ -59,6 +61,7 @@ info_body(const struct dps_app *app, struct rte_tel_data *d)
 static int
 ports_body(const struct dps_app *app, struct rte_tel_data *d)
 {
+	char reason[RTE_TEL_MAX_STRING_LEN];
 	char key[32];
 	unsigned int i;
 
@@ -80,7 +83,20 @@ ports_body(const struct dps_app *app, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(pd, "sampling_rate",
 					  __atomic_load_n(&p->sampling_rate, __ATOMIC_RELAXED));
 		rte_tel_data_add_dict_u64(pd, "rx_queues", p->nb_rxq);
-		rte_tel_data_add_dict_string(pd, "sampling_path", "software");
+		/* which sampler is in force, and why not the NIC's (the control thread
+		 * changes both under tel_lock, which this callback holds) */
+		rte_tel_data_add_dict_string(pd, "sampling_path", dps_hwsample_path(p));
+		rte_tel_data_add_dict_string(pd, "offload",
+					     dps_config_offload_name(p->offload.mode));
+		if (p->offload.usable)
+			rte_tel_data_add_dict_string(pd, "offload_domain",
+				p->offload.spec.domain == DPS_OFFLOAD_ESWITCH ? "eswitch" : "nic_rx");
+		if (p->offload.usable && p->offload.spec.domain == DPS_OFFLOAD_NIC_RX)
+			rte_tel_data_add_dict_u64(pd, "sample_queue", p->offload.spec.sample_queue);
+		/* 22.11 holds at most RTE_TEL_MAX_STRING_LEN per value: cut, do not drop */
+		snprintf(reason, sizeof(reason), "%.*s", (int)sizeof(reason) - 1,
+			 p->offload.reason);
+		rte_tel_data_add_dict_string(pd, "offload_reason", reason);
 		snprintf(key, sizeof(key), "port%u", i);
 		add_container(d, key, pd);
 	}
@@ -155,6 +171,18 @@ static int
 tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct rte_tel_data *d)
 {
 	return with_app(stats_body, d);
+}
+
+void
+dps_telemetry_lock(void)
+{
+	pthread_mutex_lock(&tel_lock);
+}
+
+void
+dps_telemetry_unlock(void)
+{
+	pthread_mutex_unlock(&tel_lock);
 }
 
 void

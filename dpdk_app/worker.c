@@ -5,8 +5,10 @@
  *
  * Per burst, not per packet: one sampler call accounts the whole burst (no random number unless
  * a sample is taken), one zero-copy ring reservation takes all its samples, and counters are
- * bumped once. No locks, no syscalls, no allocation: a full ring or a full peer tx queue is a
- * counted drop and the loop moves on.
+ * bumped once. With hardware sampling the NIC draws the 1-in-N and the queue it feeds is
+ * recorded whole; the other queues' samplers are at rate 0 and only forward or free. No locks,
+ * no syscalls, no allocation: a full ring or a full peer tx queue is a counted drop and the
+ * loop moves on.
  */
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -20,6 +22,29 @@ dps_counter_add(uint64_t *counter, uint64_t n)
 	__atomic_store_n(counter, *counter + n, __ATOMIC_RELAXED);
 }
 
+_Static_assert(DPS_RX_BURST == 32, "every_packet lists one index per burst slot");
+
+/* 0..31: a burst of hardware samples is recorded whole, in order */
+static const uint16_t every_packet[DPS_RX_BURST] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+};
+
+/* A queue the NIC's sampler feeds: each packet is a copy and a sample drawn 1-in-rate. The
+ * original went its way in hardware, so the copy is never forwarded. */
+static inline void
+dps_task_hw_samples(struct dps_task *t, struct rte_ring *ring, struct rte_mbuf **pkts,
+		    uint16_t n, uint32_t rate)
+{
+	unsigned int queued;
+
+	queued = dps_record_enqueue(ring, pkts, every_packet, n, &t->meta, rate);
+	dps_counter_add(&t->hw_samples, n);
+	if (unlikely(queued != n))
+		dps_counter_add(&t->hw_drops, n - queued);
+	rte_pktmbuf_free_bulk(pkts, n);
+}
+
 static inline void
 dps_task_poll(struct dps_task *t, struct rte_ring *ring)
 {
@@ -27,11 +52,20 @@ dps_task_poll(struct dps_task *t, struct rte_ring *ring)
 	uint16_t sampled_idx[DPS_RX_BURST];
 	uint16_t n, sent;
 	unsigned int n_sampled, queued;
+	uint32_t hw_rate;
 
 	n = rte_eth_rx_burst(t->port_id, t->queue_id, pkts, DPS_RX_BURST);
 	if (n == 0)
 		return;
 	dps_counter_add(&t->rx_packets, n);
+
+	/* one per-burst test of a field on this task's own line: the sample queue (and a
+	 * representor whose VF the E-Switch samples) takes every packet, the rest is unchanged */
+	hw_rate = __atomic_load_n(&t->hw_rate, __ATOMIC_RELAXED);
+	if (unlikely(hw_rate != 0)) {
+		dps_task_hw_samples(t, ring, pkts, n, hw_rate);
+		return;
+	}
 
 	n_sampled = dps_sampler_burst(&t->sampler, n, sampled_idx);
 	if (unlikely(n_sampled != 0)) {

@@ -356,6 +356,19 @@ static void test_reload(void **state)
     assert_int_equal(changed, DPS_RELOAD_IGNORED);
     assert_int_equal(next.ports[0].rxq, 1);
 
+    /* offload is not structure: it is carried over and reported with the sampling, so the
+     * agent rebuilds or removes the port's SAMPLE rule */
+    write_file("a.conf",
+               "sflow { sampling = 800 headerBytes = 200 agent = 192.0.2.7 datagramBytes = 9000 }\n"
+               "dpdk { port { name = a sampling = 11 offload = off } port { name = b mode = monitor } }\n");
+    assert_int_equal(dps_config_reload(&cfg, &next, &changed, &err), 0);
+    assert_int_equal(changed, DPS_RELOAD_SAMPLING);
+    assert_int_equal(next.ports[0].offload, DPS_OFFLOAD_OFF);
+    assert_int_equal(next.ports[1].offload, DPS_OFFLOAD_AUTO);
+    write_file("a.conf",
+               "sflow { sampling = 800 headerBytes = 200 agent = 192.0.2.7 datagramBytes = 9000 }\n"
+               "dpdk { port { name = a sampling = 11 rxq = 2 } port { name = b mode = monitor } }\n");
+
     /* collectors change when the command line did not set them */
     assert_int_equal(run_args(&err, "-f", tmp_path("a.conf"), NULL), DPS_CLI_OK);
     write_file("a.conf",

@@ -443,7 +443,18 @@ static void test_examples(void **state)
         n_conf++;
     }
     closedir(dir);
-    assert_int_equal(n_conf, 4);
+    assert_int_equal(n_conf, 7);
+
+    /* the representor example: three ports forwarding through the PF, offload per port */
+    struct dps_config_error rerr;
+    dps_config_init(&cfg);
+    assert_int_equal(dps_config_parse_file(&cfg, CONFIG_SRC_DIR "/mlx5-representors.conf", &rerr), 0);
+    assert_int_equal(dps_config_finalize(&cfg, &rerr), 0);
+    assert_int_equal(cfg.n_ports, 3);
+    assert_int_equal(cfg.ports[0].offload, DPS_OFFLOAD_AUTO);
+    assert_int_equal(cfg.ports[0].forward_port, 2);
+    assert_int_equal(cfg.ports[2].offload, DPS_OFFLOAD_OFF);
+    assert_int_equal(cfg.ports[2].forward_port, 0);
 
     struct dps_config_error err;
     dps_config_init(&cfg);

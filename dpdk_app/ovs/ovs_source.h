@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ovs_source.h - samples from a patched ovs-vswitchd (ovs { } block) into the sFlow agent.
+ *
+ * Runs on the exporter thread next to the worker rings: follows the ring files
+ * (ovs_ring_reader), maps datapath ports to OVS's ifindex (ovs_ports), turns each record into
+ * a flow sample (ovs_export) and hands it to the dps_agent. No DPDK: the test suite drives it
+ * with ring files it writes itself.
+ */
+#ifndef DPS_OVS_SOURCE_H
+#define DPS_OVS_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dps_config.h"
+#include "dps_sampling.h"
+#include "dps_tunnel.h"
+
+struct dps_ovs_source_stats {
+	unsigned n_rings, n_attached;
+	uint64_t attaches;        /* attaches over all ring files (restarts of OVS add one) */
+	uint64_t records;         /* records read */
+	uint64_t exported;        /* flow samples the agent accepted */
+	uint64_t ring_drops;      /* samples OVS could not write (rings full), as OVS counts */
+	uint64_t abandoned;       /* records left in files OVS replaced */
+	uint64_t unmapped;        /* records whose input port OVS did not (yet) name */
+	uint64_t actions_bad;     /* action lists that did not decode */
+	uint64_t other_bridge;    /* samples of bridges not listed in ovs { bridge = ... } */
+	char state[640];          /* "attached" or why not, for logs and telemetry */
+};
+
+struct dps_ovs_source;
+
+/* Needs cfg->has_ovs, at least one ring and cfg->ovs_db (the port map). With port_map false
+ * no ovs-appctl/ovs-vsctl runs (unit tests): input ifIndex stays 0. */
+struct dps_ovs_source *dps_ovs_source_create(const struct dps_config *cfg, bool port_map,
+					     char *err, size_t errlen);
+
+/* One pass: re-check the files, drain up to budget records per ring, export them.
+ * print (may be NULL) receives one JSON line per sample. Returns records handled. */
+unsigned dps_ovs_source_poll(struct dps_ovs_source *s, struct dps_agent *agent,
+			     const struct dps_decode_config *decode_cfg, uint32_t header_bytes,
+			     FILE *print, uint64_t now_ms, unsigned budget);
+
+void dps_ovs_source_get_stats(const struct dps_ovs_source *s, struct dps_ovs_source_stats *out);
+
+/* Logs state changes (attach, detach, refused) to f since the last call. */
+void dps_ovs_source_log(struct dps_ovs_source *s, FILE *f);
+
+void dps_ovs_source_destroy(struct dps_ovs_source *s);
+
+#endif
