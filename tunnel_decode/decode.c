@@ -5,7 +5,8 @@
  * Only the header fields of the output and the layers actually produced are written, which keeps
  * the per-sample cost proportional to the headers present. The parsers (td_<proto>.h) are inlined
  * into the walk, which is compiled twice: full (dps_decode_packet) and lean
- * (dps_decode_sample_view, the exporter's per-sample path; see td_internal.h). */
+ * (dps_decode_sample_view, the exporter's per-sample path; see td_internal.h). The exporter's
+ * path tries the straight-line fast path of td_fast.h first and walks only what it declines. */
 #include "td_internal.h"
 #include "td_view.h"
 #include "td_eth.h"
@@ -23,6 +24,7 @@
 #include "td_geneve.h"
 #include "td_nsh.h"
 #include "td_gtpu.h"
+#include "td_fast.h"
 
 static const struct dps_decode_config default_config = {
 	.max_tunnel_depth = DPS_DEFAULT_TUNNEL_DEPTH,
@@ -116,21 +118,6 @@ TD_INLINE void td_feed_encap(struct dps_sample_view *v, const struct td_walk *w,
 {
 	if (depth == 0 && w->enter_inner && w->encap_layer == w->layer)
 		td_view_tunnel(v, type, l);
-}
-
-/* memset(view, 0, sizeof(*view)) as 16-byte stores: for this size gcc emits `rep stosq`
- * (also for a loop of vector stores, which it turns back into memset), and that alone cost a
- * fifth of a tunnelled packet's view. Written out: 11 stores, the last one overlapping. */
-TD_INLINE void td_zero_view(struct dps_sample_view *view)
-{
-	typedef uint8_t td_v16 __attribute__((vector_size(16), aligned(1), may_alias));
-	_Static_assert(sizeof(*view) > 160 && sizeof(*view) <= 176, "adjust td_zero_view");
-	uint8_t *p = (uint8_t *)view;
-	const td_v16 z = { 0 };
-	*(td_v16 *)(p + 0) = z;    *(td_v16 *)(p + 16) = z;   *(td_v16 *)(p + 32) = z;
-	*(td_v16 *)(p + 48) = z;   *(td_v16 *)(p + 64) = z;   *(td_v16 *)(p + 80) = z;
-	*(td_v16 *)(p + 96) = z;   *(td_v16 *)(p + 112) = z;  *(td_v16 *)(p + 128) = z;
-	*(td_v16 *)(p + 144) = z;  *(td_v16 *)(p + sizeof(*view) - 16) = z;
 }
 
 /* The one walk behind both entry points. lean = 0: fill *out (dps_decode_packet). lean = 1:
@@ -322,6 +309,40 @@ int dps_decode_packet(const struct dps_decode_config *cfg, const uint8_t *pkt,
 	return td_decode(cfg, pkt, captured_len, frame_len, out, NULL, 0);
 }
 
+/* The exporter path is split into out-of-line pieces joined by tail calls, so that the fast
+ * path's entry and exit don't save and restore the callee-saved registers the lean walk
+ * needs: the two fast-path copies of td_fast.h, each falling back to the lean walk. */
+_Thread_local unsigned long td_lean_walks;
+
+static __attribute__((noinline)) int td_decode_lean(const struct dps_decode_config *cfg,
+						     const uint8_t *pkt, uint32_t captured_len,
+						     uint32_t frame_len,
+						     struct dps_sample_view *view)
+{
+	td_lean_walks++;
+	return td_decode(cfg, pkt, captured_len, frame_len, NULL, view, 1);
+}
+
+static __attribute__((noinline)) int td_view_long(const struct dps_decode_config *cfg,
+						   const uint8_t *pkt, uint32_t captured_len,
+						   uint32_t frame_len, struct dps_sample_view *view)
+{
+	int st = td_fast_long(cfg, pkt, captured_len, frame_len, view);
+	if (st >= 0)
+		return st;
+	return td_decode_lean(cfg, pkt, captured_len, frame_len, view);
+}
+
+static __attribute__((noinline)) int td_view_other(const struct dps_decode_config *cfg,
+						    const uint8_t *pkt, uint32_t captured_len,
+						    uint32_t frame_len, struct dps_sample_view *view)
+{
+	int st = td_fast_other(cfg, pkt, captured_len, frame_len, view);
+	if (st >= 0)
+		return st;
+	return td_decode_lean(cfg, pkt, captured_len, frame_len, view);
+}
+
 int dps_decode_sample_view(const struct dps_decode_config *cfg, const uint8_t *pkt,
 			   uint32_t captured_len, uint32_t frame_len,
 			   struct dps_sample_view *view)
@@ -330,7 +351,23 @@ int dps_decode_sample_view(const struct dps_decode_config *cfg, const uint8_t *p
 		return -1;
 	if (!pkt && captured_len)
 		return -1;
-	return td_decode(cfg, pkt, captured_len, frame_len, NULL, view, 1);
+	if (!cfg)
+		cfg = &default_config;
+	if (td_fast_is_long(pkt, captured_len))
+		return td_view_long(cfg, pkt, captured_len, frame_len, view);
+	return td_view_other(cfg, pkt, captured_len, frame_len, view);
+}
+
+int td_fast_sample_view(const struct dps_decode_config *cfg, const uint8_t *pkt,
+			uint32_t captured_len, uint32_t frame_len, struct dps_sample_view *view)
+{
+	if (!view || (!pkt && captured_len))
+		return -1;
+	if (!cfg)
+		cfg = &default_config;
+	if (td_fast_is_long(pkt, captured_len))
+		return td_fast_long(cfg, pkt, captured_len, frame_len, view);
+	return td_fast_other(cfg, pkt, captured_len, frame_len, view);
 }
 
 const char *dps_layer_type_name(enum dps_layer_type type)

@@ -323,7 +323,8 @@ void dps_sample_view_from(const struct dps_decoded *dec, struct dps_sample_view 
 /* The exporter's per-sample path: decodes pkt like dps_decode_packet (same arguments, same
  * bounds checks, limits and status) but keeps only the sample view, which is identical to
  * dps_sample_view_from() of the full decode. Several times cheaper: no struct dps_decoded, no
- * stores the view does not read, no scan afterwards. Returns view->status (>= 0), or -1 if
+ * stores the view does not read, no scan afterwards, and a straight-line path for plain and
+ * VXLAN / Geneve packets (tunnel_decode/td_fast.h). Returns view->status (>= 0), or -1 if
  * view is NULL or pkt is NULL with captured_len > 0 (view then untouched). */
 int dps_decode_sample_view(const struct dps_decode_config *cfg, const uint8_t *pkt,
 			   uint32_t captured_len, uint32_t frame_len,

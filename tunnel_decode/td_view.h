@@ -129,4 +129,19 @@ TD_INLINE void td_view_nsh(struct dps_sample_view *v, const struct dps_layer *l)
 	v->nsh_si = l->u.nsh.si;
 }
 
+/* memset(view, 0, sizeof(*view)) as 16-byte stores: for this size gcc emits `rep stosq`
+ * (also for a loop of vector stores, which it turns back into memset), and that alone cost a
+ * fifth of a tunnelled packet's view. Written out: 11 stores, the last one overlapping. */
+TD_INLINE void td_zero_view(struct dps_sample_view *view)
+{
+	typedef uint8_t td_v16 __attribute__((vector_size(16), aligned(1), may_alias));
+	_Static_assert(sizeof(*view) > 160 && sizeof(*view) <= 176, "adjust td_zero_view");
+	uint8_t *p = (uint8_t *)view;
+	const td_v16 z = { 0 };
+	*(td_v16 *)(p + 0) = z;    *(td_v16 *)(p + 16) = z;   *(td_v16 *)(p + 32) = z;
+	*(td_v16 *)(p + 48) = z;   *(td_v16 *)(p + 64) = z;   *(td_v16 *)(p + 80) = z;
+	*(td_v16 *)(p + 96) = z;   *(td_v16 *)(p + 112) = z;  *(td_v16 *)(p + 128) = z;
+	*(td_v16 *)(p + 144) = z;  *(td_v16 *)(p + sizeof(*view) - 16) = z;
+}
+
 #endif

@@ -2,9 +2,11 @@
  * dps_decode_sample_view() must return the same status and a byte-identical view as
  * dps_sample_view_from(dps_decode_packet()) for any input. Each input is checked as a whole
  * frame, as the captured head of a longer frame, with every extra tunnel port at maximum depth,
- * and with nesting disabled. Any difference aborts (= a finding). Seeds: the fuzz_packet
- * corpus (run_fuzzer.sh picks up seed_fuzz_view_diff/ if present; pass seed_fuzz_packet/ by
- * hand otherwise). */
+ * and with nesting disabled. Any difference aborts (= a finding). The lean path starts with the
+ * fast path of td_fast.h, so this also compares every packet it takes (and every one it
+ * declines) with the full decode. Seeds: tests/fuzz/seeds/fuzz_view_diff/ (the shapes the
+ * fast path takes and its fallback triggers; run_fuzzer.sh picks them up) plus, by hand, the
+ * generated fuzz_packet corpus in the build directory's seed_fuzz_packet/. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
