@@ -27,7 +27,7 @@ def ovs_prefix(h):
 
 
 class OvsSandbox:
-    def __init__(self, prefix, name="ovst", pmd_mask="0x2", vswitchd=None):
+    def __init__(self, prefix, name="ovst", pmd_mask="0x2", vswitchd=None, main_cpus=None):
         self.prefix = prefix
         self.name = name
         self.rundir = tempfile.mkdtemp(prefix="dps-%s-" % name)
@@ -39,6 +39,9 @@ class OvsSandbox:
         self.pmd_mask = pmd_mask
         # another ovs-vswitchd binary of the same version (the benchmark's stock Debian one)
         self.vswitchd = vswitchd or self.tool("ovs-vswitchd")
+        # benchmarks: keep ovs-vswitchd's main, handler and revalidator threads off the PMD's
+        # core (the PMD threads pin themselves to pmd_mask whatever the process mask is)
+        self.main_cpus = main_cpus
         self.file_prefix = "%s-%d" % (name, os.getpid())
         self.netns = "%s-%d" % (name, os.getpid())
 
@@ -91,7 +94,8 @@ class OvsSandbox:
             if not os.path.islink(link):
                 os.symlink(binary, link)
             binary = link
-        args = ["ip", "netns", "exec", self.netns, binary,
+        pin = ["taskset", "-c", self.main_cpus] if self.main_cpus else []
+        args = ["ip", "netns", "exec", self.netns] + pin + [binary,
                 "unix:" + self.db, "--pidfile", "--detach", "--log-file"]
         self._run(args, timeout=60)
 
