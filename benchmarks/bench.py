@@ -649,7 +649,9 @@ def suite_micro(ctx):
 def suite_ovs(ctx):
     import bench_ovs
     try:
-        return bench_ovs.run_suite(ctx, write_csv)
+        cost = bench_ovs.sample_cost(ctx, callgrind, write_csv)
+        msg = bench_ovs.run_suite(ctx, write_csv)
+        return msg or cost
     except bench_ovs.OvsBenchError as e:
         raise SuiteError(str(e))
 
@@ -778,6 +780,17 @@ def render(ctx):
                                   float(r["ratio_to_off_median"]) >= want))
             md += ["", "Reproduce: `benchmarks/run.sh ovs` (per-run rows and dpsflow's totals "
                    "in ovs_runs.csv).", ""]
+        cost = os.path.join(ctx.out, "ovs_sample_cost.csv")
+        if os.path.exists(cost):
+            _, crows = read_csv(cost)
+            md += ["Instructions the sFlow action costs the PMD per 32-packet batch (callgrind, "
+                   "stable where Mpps is not; stock excludes the upcall each sample triggers):",
+                   "", "| N | path | instructions / batch | / packet | command |",
+                   "|---|---|---|---|---|"]
+            md += ["| %s | %s | %s | %s | `%s` |" % (r["N"], r["path"],
+                                                     r["instructions_per_batch"],
+                                                     r["instructions_per_packet"], r["command"])
+                   for r in crows] + [""]
     else:
         md += ["not run", ""]
 

@@ -213,3 +213,41 @@ def run_suite(ctx, write_csv):
                     if variant == "patched" and n != "off" else ""})
     write_csv(ctx, "ovs.csv", list(summary[0].keys()), summary)
     return None
+
+
+def sample_cost(ctx, callgrind, write_csv):
+    """callgrind instructions per 32-packet batch for the sFlow action, stock vs offload
+    (benchmarks/bench_ovs_sample.c linked with the patched tree's libopenvswitch)."""
+    obj = os.path.join(ctx.build, "ovs", "obj")
+    lib = os.path.join(obj, "lib", ".libs", "libopenvswitch.a")
+    if not os.path.exists(lib):
+        return "skipped: no %s" % lib
+    libs = ""
+    with open(os.path.join(obj, "Makefile")) as f:
+        for line in f:
+            if line.startswith("LIBS ="):
+                libs = line.split("=", 1)[1].split()
+    exe = os.path.join(ctx.logs, "bench_ovs_sample")
+    src = os.path.join(obj, "..", "src")
+    cmd = (["gcc", "-O2", "-g", "-I" + obj, "-I" + src, "-I" + os.path.join(src, "include"),
+            "-I" + os.path.join(obj, "include"), "-I" + os.path.join(src, "lib"),
+            "-I" + os.path.join(obj, "lib"), "-I/usr/include/dpdk",
+            "-I/usr/include/x86_64-linux-gnu/dpdk", "-include", "rte_config.h", "-mssse3",
+            "-o", exe, os.path.join(HERE, "bench_ovs_sample.c"), lib] + libs +
+           ["-lssl", "-lcrypto", "-lcap-ng", "-lpthread", "-lrt"])
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise OvsBenchError("bench_ovs_sample build failed: %s" % p.stderr[-500:])
+    iters = 2000 if ctx.smoke else 20000
+    rows = []
+    for n in ("1000", "100", "10"):
+        run = [exe, str(iters), n]
+        for fn, label in (("run_stock", "stock (no upcall counted)"),
+                          ("run_offload", "offload")):
+            ir, full, _ = callgrind(run, fn)
+            per_batch = ir / iters
+            rows.append({"N": n, "path": label, "instructions_per_batch": "%.1f" % per_batch,
+                         "instructions_per_packet": "%.2f" % (per_batch / 32),
+                         "command": full})
+    write_csv(ctx, "ovs_sample_cost.csv", list(rows[0].keys()), rows)
+    return None

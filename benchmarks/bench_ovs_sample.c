@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * bench_ovs_sample.c ITERATIONS N - instructions per 32-packet batch spent on a flow's sFlow
+ * sample action in the userspace datapath, stock (odp_execute_actions: a random draw per
+ * packet; the upcall a hit triggers is NOT included, so stock is a lower bound) vs the
+ * offload (sflow_ring_offer: per-batch countdown, records into the ring). Built by
+ * benchmarks/bench_ovs.py against build/ovs/obj (the patched tree), run under
+ *   valgrind --tool=callgrind --toggle-collect=run_stock --toggle-collect=run_offload
+ */
+#include <config.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+#include "dp-packet.h"
+#include "dpif-netdev-sflow-ring.h"
+#include "netlink.h"
+#include "odp-execute.h"
+#include "odp-netlink.h"
+#include "odp-util.h"
+#include "openvswitch/ofpbuf.h"
+
+static void cb(void *dp, struct dp_packet_batch *b, const struct nlattr *a, bool steal)
+{
+    (void) dp; (void) a;
+    dp_packet_delete_batch(b, steal);
+}
+
+void run_stock(struct dp_packet_batch *b, const struct nlattr *acts, size_t len);
+void run_offload(struct sflow_ring_map *m, struct sflow_ring_pmd *st, struct dp_packet_batch *b,
+                 const struct nlattr *acts, size_t len);
+
+void __attribute__((noinline))
+run_stock(struct dp_packet_batch *b, const struct nlattr *acts, size_t len)
+{
+    odp_execute_actions(NULL, b, false, acts, len, cb);
+}
+
+void __attribute__((noinline))
+run_offload(struct sflow_ring_map *m, struct sflow_ring_pmd *st, struct dp_packet_batch *b,
+            const struct nlattr *acts, size_t len)
+{
+    sflow_ring_offer(m, st, 1, b, acts, (const struct nlattr *) ((const char *) acts + len),
+                     0);
+}
+
+int main(int argc, char **argv)
+{
+    int iters = argc > 1 ? atoi(argv[1]) : 100000;
+    uint32_t n = argc > 2 ? atoi(argv[2]) : 1000;
+    struct ofpbuf buf;
+    ofpbuf_init(&buf, 256);
+    size_t s = nl_msg_start_nested(&buf, OVS_ACTION_ATTR_SAMPLE);
+    nl_msg_put_u32(&buf, OVS_SAMPLE_ATTR_PROBABILITY, UINT32_MAX / n);
+    size_t a = nl_msg_start_nested(&buf, OVS_SAMPLE_ATTR_ACTIONS);
+    struct user_action_cookie ck;
+    memset(&ck, 0, sizeof ck);
+    ck.type = USER_ACTION_COOKIE_SFLOW;
+    ck.sflow.output = 2;
+    size_t u = nl_msg_start_nested(&buf, OVS_ACTION_ATTR_USERSPACE);
+    nl_msg_put_u32(&buf, OVS_USERSPACE_ATTR_PID, 0);
+    nl_msg_put_unspec(&buf, OVS_USERSPACE_ATTR_USERDATA, &ck, sizeof ck);
+    nl_msg_put_flag(&buf, OVS_USERSPACE_ATTR_ACTIONS);
+    nl_msg_end_nested(&buf, u);
+    nl_msg_end_nested(&buf, a);
+    nl_msg_end_nested(&buf, s);
+
+    struct dp_packet *pk[32];
+    struct dp_packet_batch b;
+    for (int i = 0; i < 32; i++) {
+        pk[i] = dp_packet_new(128);
+        dp_packet_put_zeros(pk[i], 64);
+        pk[i]->md.in_port.odp_port = u32_to_odp(2);
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/dev/shm/dps-bench-ovs-sample-%d.ring", (int) getpid());
+    struct sflow_ring_map *m = sflow_ring_map_create(path);
+    if (!m) {
+        return 1;
+    }
+    struct sflow_ring_pmd st;
+    sflow_ring_pmd_init(&st);
+    for (int it = 0; it < iters; it++) {
+        dp_packet_batch_init(&b);
+        for (int i = 0; i < 32; i++) dp_packet_batch_add(&b, pk[i]);
+        run_stock(&b, buf.data, buf.size);
+        run_offload(m, &st, &b, buf.data, buf.size);
+    }
+    sflow_ring_map_destroy(m);
+    printf("done %d iterations at 1:%u\n", iters, n);
+    return 0;
+}
