@@ -13,8 +13,10 @@ same variant's 'off' Mpps of the same run, then the median over runs.
 Samples: for the patched variant, written / (pool / N) and drops from the ring file's exact
 counters; dpsflow's summary must account for every written sample.
 """
+import glob
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -84,6 +86,7 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log):
     ovs = OvsSandbox(prefix, "dpsb%s" % variant[0],
                      vswitchd=STOCK if variant == "stock" else None, main_cpus="0")
     ring = "/dev/hugepages/dps-bench-%d.ring" % os.getpid()
+    file_prefix = "dpsb-ovs-%d-%d" % (os.getpid(), run)
     dps = None
     try:
         ovs.start()
@@ -106,7 +109,7 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log):
                         "ovs {\n  ring = %s\n  db = unix:%s\n}\n" %
                         (ctx.sink.port, ring, ovs.db))
             duration = int(len(rates) * (seconds + 3) + 10)
-            cmd = [ctx.dpsflow, "--no-pci", "--file-prefix", "dpsb-ovs-%d" % os.getpid(),
+            cmd = [ctx.dpsflow, "--no-pci", "--file-prefix", file_prefix,
                    "-l", "0", "--log-level", "lib.eal:error", "--", "--config", conf,
                    "--duration", str(duration)]
             dps = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(log, "a"),
@@ -152,10 +155,13 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log):
             dps.kill()
             dps.communicate()
         ovs.stop()
-        try:
-            os.unlink(ring)
-        except OSError:
-            pass
+        # dpsflow's hugepage files and runtime directory (DPDK leaves them behind)
+        for f in glob.glob("/dev/hugepages/%s*" % file_prefix) + [ring]:
+            try:
+                os.unlink(f)
+            except OSError:
+                pass
+        shutil.rmtree("/var/run/dpdk/" + file_prefix, ignore_errors=True)
 
 
 def _all_runs(ctx, rates, traffics, seconds, rows, log):

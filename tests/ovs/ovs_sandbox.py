@@ -151,6 +151,8 @@ class OvsSandbox:
             except ProcessLookupError:
                 pass
         self._run(["ip", "netns", "del", self.netns], check=False)
+        # OVS runs DPDK --in-memory: only EAL's runtime directory is left behind
+        shutil.rmtree("/var/run/dpdk/" + self.file_prefix, ignore_errors=True)
         if not keep:
             shutil.rmtree(self.rundir, ignore_errors=True)
 
