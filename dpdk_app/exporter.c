@@ -134,15 +134,19 @@ dps_exporter_init(struct dps_app *app, char *err, size_t errlen)
 static unsigned int
 poll_ovs(struct dps_app *app, uint64_t now, unsigned int budget)
 {
+	uint64_t exported_before;
 	unsigned int n;
 
 	if (ex.ovs == NULL)
 		return 0;
+	exported_before = dps_ovs_source_exported(ex.ovs);
 	n = dps_ovs_source_poll(ex.ovs, app->agent, &ex.decode_cfg, app->cfg.header_bytes,
 				app->cfg.run.print_samples ? stdout : NULL, now, budget);
 	dps_ovs_source_log(ex.ovs, stderr);
 	if (n != 0) {
-		__atomic_store_n(&app->samples_exported, app->samples_exported + n,
+		/* what the agent accepted, not what was read (bridge filter, rejects) */
+		__atomic_store_n(&app->samples_exported, app->samples_exported +
+				 (dps_ovs_source_exported(ex.ovs) - exported_before),
 				 __ATOMIC_RELAXED);
 		if (app->cfg.run.print_samples)
 			fflush(stdout);

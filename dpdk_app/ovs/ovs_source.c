@@ -17,6 +17,7 @@ struct port_pools {
 	uint32_t odp_port;        /* UINT32_MAX: free */
 	uint64_t pool[DPS_CONFIG_MAX_OVS_RINGS][DPS_OVS_RING_MAX_RINGS];
 	uint64_t drops[DPS_CONFIG_MAX_OVS_RINGS][DPS_OVS_RING_MAX_RINGS];
+	uint64_t pool_sum, drops_sum; /* of the two tables: kept per update, not re-added */
 };
 
 struct dps_ovs_source {
@@ -149,13 +150,12 @@ static bool on_record(void *ctx, unsigned ring, const struct dps_ovs_record *rec
 		s->st.unmapped++;
 	struct port_pools *pp = ring < DPS_OVS_RING_MAX_RINGS ? pools_of(s, rec->in_odp_port) : NULL;
 	if (pp != NULL) {
+		pp->pool_sum += rec->sample_pool - pp->pool[s->reader][ring];
+		pp->drops_sum += rec->drops - pp->drops[s->reader][ring];
 		pp->pool[s->reader][ring] = rec->sample_pool;
 		pp->drops[s->reader][ring] = rec->drops;
-		for (unsigned r = 0; r < s->n_readers; r++)
-			for (unsigned k = 0; k < DPS_OVS_RING_MAX_RINGS; k++) {
-				in.sample_pool += pp->pool[r][k];
-				in.drops += pp->drops[r][k];
-			}
+		in.sample_pool = pp->pool_sum;
+		in.drops = pp->drops_sum;
 	} else {
 		in.sample_pool = rec->sample_pool;
 		in.drops = rec->drops;
@@ -197,6 +197,10 @@ unsigned dps_ovs_source_poll(struct dps_ovs_source *s, struct dps_agent *agent,
 			 * are other threads; what the old file's rings reported is history */
 			s->pools_attaches[i] = s->readers[i].attaches;
 			for (unsigned k = 0; k < POOL_SLOTS; k++) {
+				for (unsigned r = 0; r < DPS_OVS_RING_MAX_RINGS; r++) {
+					s->pools[k].pool_sum -= s->pools[k].pool[i][r];
+					s->pools[k].drops_sum -= s->pools[k].drops[i][r];
+				}
 				memset(s->pools[k].pool[i], 0, sizeof(s->pools[k].pool[i]));
 				memset(s->pools[k].drops[i], 0, sizeof(s->pools[k].drops[i]));
 			}
@@ -205,6 +209,11 @@ unsigned dps_ovs_source_poll(struct dps_ovs_source *s, struct dps_agent *agent,
 		total += dps_ovs_reader_drain(&s->readers[i], budget, on_record, s);
 	}
 	return total;
+}
+
+uint64_t dps_ovs_source_exported(const struct dps_ovs_source *s)
+{
+	return s->st.exported;
 }
 
 void dps_ovs_source_get_stats(const struct dps_ovs_source *s, struct dps_ovs_source_stats *out)

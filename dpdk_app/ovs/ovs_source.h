@@ -47,6 +47,9 @@ unsigned dps_ovs_source_poll(struct dps_ovs_source *s, struct dps_agent *agent,
 
 void dps_ovs_source_get_stats(const struct dps_ovs_source *s, struct dps_ovs_source_stats *out);
 
+/* Flow samples the agent accepted so far (cheap: get_stats also walks the ring files). */
+uint64_t dps_ovs_source_exported(const struct dps_ovs_source *s);
+
 /* Logs state changes (attach, detach, refused) to f since the last call. */
 void dps_ovs_source_log(struct dps_ovs_source *s, FILE *f);
 
