@@ -59,6 +59,9 @@ setup_dir() {
 cmd_build() {
   local werror=false
   [ "${CI:-}" = true ] && werror=true
+  # first: dpsflow's OVSDB client links the libopenvswitch.a this build leaves in build/ovs
+  log "build: patched Open vSwitch (build/ovs/, reused when unchanged)"
+  JOBS=$(nproc) bash ovs_patches/build-ovs.sh build/ovs
   log "build: release (build/)"
   setup_dir build -Dbuildtype=release -Dwerror=$werror
   meson compile -C build
@@ -69,8 +72,6 @@ cmd_build() {
   CC=clang setup_dir build-fuzz -Dbuildtype=debugoptimized -Db_sanitize=address,undefined \
       -Db_lundef=false -Dwerror=$werror
   meson compile -C build-fuzz
-  log "build: patched Open vSwitch (build/ovs/, reused when unchanged)"
-  JOBS=$(nproc) bash ovs_patches/build-ovs.sh build/ovs
 }
 
 cmd_hugepages() {
@@ -122,6 +123,8 @@ cmd_test() {
   cmd_deps
   cmd_build
   cmd_hugepages
+  # a UBSan finding fails the test that met it (by default UBSan only prints and goes on)
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
   local failed=0
   run_suite build unit || failed=1
   run_suite build-asan unit || failed=1

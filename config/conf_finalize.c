@@ -42,14 +42,20 @@ static int apply_cli(struct dps_config *cfg, struct dps_config_error *err)
         cfg->sampling = cli->sampling;
         cfg->has_sampling = true;
     }
-    if (cli->set & DPS_CLI_POLLING)
+    if (cli->set & DPS_CLI_POLLING) {
         cfg->polling_s = cli->polling_s;
-    if (cli->set & DPS_CLI_HEADER_BYTES)
+        cfg->has_polling = true;
+    }
+    if (cli->set & DPS_CLI_HEADER_BYTES) {
         cfg->header_bytes = cli->header_bytes;
+        cfg->has_header_bytes = true;
+    }
     if (cli->set & DPS_CLI_DATAGRAM_BYTES)
         cfg->datagram_bytes = cli->datagram_bytes;
-    if (cli->set & DPS_CLI_SUB_AGENT_ID)
+    if (cli->set & DPS_CLI_SUB_AGENT_ID) {
         cfg->sub_agent_id = cli->sub_agent_id;
+        cfg->has_sub_agent_id = true;
+    }
     if (cli->set & DPS_CLI_AGENT_IP) {
         cfg->agent_ip = cli->agent_ip;
         cfg->agent_ifname[0] = '\0';

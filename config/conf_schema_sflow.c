@@ -31,6 +31,7 @@ static int on_agent_cidr(struct conf_ctx *c, const struct conf_token *key,
 
 static int on_polling(struct conf_ctx *c, const struct conf_token *key, const struct conf_token *val)
 {
+    c->cfg->has_polling = true;
     return conf_value_u32(c, key, val, 0, 86400, &c->cfg->polling_s);
 }
 
@@ -73,6 +74,7 @@ static int on_sampling_speed(struct conf_ctx *c, const struct conf_token *key,
 static int on_header_bytes(struct conf_ctx *c, const struct conf_token *key,
                            const struct conf_token *val)
 {
+    c->cfg->has_header_bytes = true;
     return conf_value_u32(c, key, val, 14, 256, &c->cfg->header_bytes);
 }
 
@@ -85,6 +87,7 @@ static int on_datagram_bytes(struct conf_ctx *c, const struct conf_token *key,
 static int on_sub_agent_id(struct conf_ctx *c, const struct conf_token *key,
                            const struct conf_token *val)
 {
+    c->cfg->has_sub_agent_id = true;
     return conf_value_u32(c, key, val, 0, UINT32_MAX, &c->cfg->sub_agent_id);
 }
 

@@ -116,6 +116,9 @@ struct dps_config {
     bool has_agent_cidr;
     struct dps_cidr agent_cidr;
     uint32_t polling_s;        /* 0 = counter polling off */
+    /* polling / headerBytes given in the file or on the command line: with ovs { db }, what
+     * is not given follows the bridge's sFlow row in OVSDB */
+    bool has_polling, has_header_bytes, has_sub_agent_id;
     bool has_sampling;
     uint32_t sampling;         /* 0 = off */
     unsigned n_speed_sampling;

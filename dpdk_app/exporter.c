@@ -21,12 +21,15 @@
 #include "exporter.h"
 #include "flow_export.h"
 #include "hwsample.h"
+#include "ovs_db.h"
 #include "ovs_source.h"
 #include "ports.h"
 #include "print_json.h"
 #include "stats.h"
 
 #define DRAIN_BURST 64
+/* sub-agent id with ovs { } when the file sets none (see agent_config) */
+#define DPS_OVS_SUB_AGENT_ID 100u
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reload_requested;
@@ -44,6 +47,10 @@ struct exporter_state {
 	uint64_t next_link_ms;
 	/* samples from a patched ovs-vswitchd (ovs { }), NULL without that block */
 	struct dps_ovs_source *ovs;
+	/* the OVSDB sFlow row dpsflow follows (OVSDB client only) */
+	uint64_t ovs_view_generation;
+	bool ovs_has_row;
+	struct dps_ovsdb_bridge ovs_row;
 	/* last counter sample's source stats per port (the summary compares with it) */
 	struct rte_eth_stats last_eth[DPS_MAX_PORTS];
 };
@@ -70,21 +77,77 @@ addr_from_config(struct dps_sflow_addr *out, const struct dps_addr *in)
 	memcpy(out->bytes, in->bytes, in->family == 6 ? 16 : 4);
 }
 
+static bool
+agent_set_in_file(const struct dps_config *cfg)
+{
+	return cfg->agent_ifname[0] != '\0' || cfg->agent_ip.family != 0 || cfg->has_agent_cidr;
+}
+
+/* The agent address an OVS sFlow row names: an IP address, or an interface whose address
+ * OVS would report. -1 when it names neither. */
 static int
-agent_config(const struct dps_config *cfg, struct dps_agent_config *ac, char *err,
-	     size_t errlen)
+ovs_agent_addr(const struct dps_config *cfg, const char *agent, struct dps_sflow_addr *out)
+{
+	static struct dps_config tmp;
+	struct dps_addr a;
+
+	if (dps_config_parse_addr(agent, &a) == 0) {
+		addr_from_config(out, &a);
+		return 0;
+	}
+	tmp = *cfg;
+	if (strlen(agent) >= sizeof(tmp.agent_ifname))
+		return -1;
+	memcpy(tmp.agent_ifname, agent, strlen(agent) + 1);
+	tmp.has_agent_cidr = false;
+	return dps_agent_addr_select(&tmp, out);
+}
+
+/* The agent's settings: the file's, and for what the file leaves unset (collectors, agent
+ * address) the OVSDB sFlow row dpsflow follows, when there is one. */
+static int
+agent_config(const struct dps_config *cfg, const struct dps_ovsdb_bridge *row,
+	     struct dps_agent_config *ac, char *err, size_t errlen)
 {
 	unsigned int i;
 
 	memset(ac, 0, sizeof(*ac));
-	if (dps_agent_addr_select(cfg, &ac->agent_addr) != 0) {
+	bool from_row = row != NULL && !agent_set_in_file(cfg) && row->sflow.agent[0] != '\0';
+	if (from_row && ovs_agent_addr(cfg, row->sflow.agent, &ac->agent_addr) == 0) {
+		/* taken from the row */
+	} else if (from_row && dps_agent_addr_select(cfg, &ac->agent_addr) == 0) {
+		fprintf(stderr, "dpsflow: ovsdb: sFlow agent '%s' of bridge %s is neither an "
+			"address nor a local interface with one: using the default agent "
+			"address\n", row->sflow.agent, row->name);
+	} else if (dps_agent_addr_select(cfg, &ac->agent_addr) != 0) {
 		snprintf(err, errlen, "no local address matches %s",
 			 cfg->has_agent_cidr ? "agent.cidr" : "the agent interface");
 		return -1;
 	}
 	ac->sub_agent_id = cfg->sub_agent_id;
+	/* ovs-vswitchd's own sFlow agent keeps sending its counter samples under sub-agent ids
+	 * 0, 1, ... (one per bridge, same agent address): two sequence-number streams under one
+	 * id would look like loss to a collector */
+	if (cfg->has_ovs && !cfg->has_sub_agent_id)
+		ac->sub_agent_id = DPS_OVS_SUB_AGENT_ID;
 	ac->datagram_bytes = cfg->datagram_bytes;
 	ac->max_wait_ms = cfg->datagram_timeout_ms;
+	if (row != NULL && cfg->n_collectors == 0) {
+		for (i = 0; i < row->sflow.n_targets && ac->n_collectors < DPS_MAX_COLLECTORS; i++) {
+			struct dps_collector c;
+
+			if (dps_config_parse_collector(row->sflow.targets[i], &c) != 0) {
+				fprintf(stderr, "dpsflow: ovsdb: sFlow target '%s' of bridge %s is not "
+					"IP:PORT: skipped\n", row->sflow.targets[i], row->name);
+				continue;
+			}
+			addr_from_config(&ac->collectors[ac->n_collectors].addr, &c.addr);
+			ac->collectors[ac->n_collectors].port = c.udp_port;
+			ac->collectors[ac->n_collectors].tunnel_records = c.tunnel_records;
+			ac->n_collectors++;
+		}
+		return 0;
+	}
 	ac->n_collectors = cfg->n_collectors;
 	for (i = 0; i < cfg->n_collectors; i++) {
 		addr_from_config(&ac->collectors[i].addr, &cfg->collectors[i].addr);
@@ -92,6 +155,89 @@ agent_config(const struct dps_config *cfg, struct dps_agent_config *ac, char *er
 		ac->collectors[i].tunnel_records = cfg->collectors[i].tunnel_records;
 	}
 	return 0;
+}
+
+static const struct dps_ovsdb_bridge *
+ovs_row(void)
+{
+	return ex.ovs_has_row ? &ex.ovs_row : NULL;
+}
+
+/* Header bytes and counter polling of OVS samples: the file's when it sets them, else the
+ * sFlow row's (OVS's defaults 128 bytes and 30 s where the row leaves them empty). */
+static uint32_t
+ovs_header_bytes(const struct dps_app *app)
+{
+	if (app->cfg.has_header_bytes || !ex.ovs_has_row || ex.ovs_row.sflow.header_bytes == 0)
+		return app->cfg.header_bytes;
+	return ex.ovs_row.sflow.header_bytes;
+}
+
+static uint32_t
+ovs_polling_s(const struct dps_app *app)
+{
+	if (app->cfg.has_polling)
+		return app->cfg.polling_s;
+	if (!ex.ovs_has_row)
+		return 0; /* no bridge has sFlow: OVS samples nothing, dpsflow polls nothing */
+	return ex.ovs_row.sflow.polling_s != 0 ? ex.ovs_row.sflow.polling_s : 30;
+}
+
+static void
+log_ovs_row(const struct dps_app *app, const char *conflict)
+{
+	const struct dps_ovsdb_sflow *r = &ex.ovs_row.sflow;
+	char targets[512] = "";
+	size_t used = 0;
+
+	if (!ex.ovs_has_row) {
+		fprintf(stderr, "dpsflow: ovsdb: no exported bridge has sFlow configured\n");
+		return;
+	}
+	for (unsigned int i = 0; i < r->n_targets && used < sizeof(targets); i++)
+		used += (size_t)snprintf(targets + used, sizeof(targets) - used, "%s%s",
+					 i ? "," : "", r->targets[i]);
+	fprintf(stderr, "dpsflow: ovsdb: following bridge %s's sFlow: targets %s%s, sampling "
+		"%u, polling %u s, header %u bytes, agent %s%s\n", ex.ovs_row.name,
+		targets[0] ? targets : "(none)",
+		app->cfg.n_collectors ? " (file's collectors used)" : "",
+		r->sampling ? r->sampling : 400, ovs_polling_s(app), ovs_header_bytes(app),
+		r->agent[0] ? r->agent : "(default)",
+		agent_set_in_file(&app->cfg) ? " (file's agent used)" : "");
+	if (conflict != NULL)
+		fprintf(stderr, "dpsflow: ovsdb: warning: bridge %s has other sFlow settings than "
+			"%s; dpsflow exports all bridges with %s's\n", conflict, ex.ovs_row.name,
+			ex.ovs_row.name);
+}
+
+/* Follows the sFlow row in OVSDB: new targets or agent address reconfigure the agent. */
+static void
+follow_ovsdb(struct dps_app *app, uint64_t now)
+{
+	const struct dps_ovsdb_view *v = ex.ovs != NULL ? dps_ovs_source_view(ex.ovs) : NULL;
+	const char *names[DPS_CONFIG_MAX_OVS_BRIDGES];
+	const struct dps_ovsdb_bridge *row;
+	const char *conflict;
+	struct dps_agent_config ac;
+	char err[256] = "";
+
+	if (v == NULL || v->generation == ex.ovs_view_generation)
+		return;
+	ex.ovs_view_generation = v->generation;
+	for (unsigned int i = 0; i < app->cfg.n_ovs_bridges; i++)
+		names[i] = app->cfg.ovs_bridges[i];
+	row = dps_ovsdb_governing(v, names, app->cfg.n_ovs_bridges, &conflict);
+	if ((row != NULL) == ex.ovs_has_row &&
+	    (row == NULL || memcmp(row, &ex.ovs_row, sizeof(*row)) == 0))
+		return;
+	ex.ovs_has_row = row != NULL;
+	if (row != NULL)
+		ex.ovs_row = *row;
+	log_ovs_row(app, conflict);
+	if (agent_config(&app->cfg, ovs_row(), &ac, err, sizeof(err)) != 0 ||
+	    dps_agent_reconfigure(app->agent, &ac, now) != 0)
+		fprintf(stderr, "dpsflow: ovsdb: keeping the running collectors: %s\n",
+			err[0] ? err : "collectors could not be set up");
 }
 
 /* Spread the ports' counter polls over the interval so they do not burst together. */
@@ -112,21 +258,22 @@ dps_exporter_init(struct dps_app *app, char *err, size_t errlen)
 
 	memset(&ex, 0, sizeof(ex));
 	dps_decode_config_init(&ex.decode_cfg);
-	if (agent_config(&app->cfg, &ac, err, errlen) != 0)
+	if (agent_config(&app->cfg, NULL, &ac, err, errlen) != 0)
 		return -1;
 	app->agent = dps_agent_create(&ac);
 	if (app->agent == NULL) {
 		snprintf(err, errlen, "cannot create the sFlow agent: %s", strerror(errno));
 		return -1;
 	}
-	if (app->cfg.n_collectors == 0)
-		fprintf(stderr, "dpsflow: warning: no collector configured; samples are only "
-			"counted%s\n", app->cfg.run.print_samples ? " and printed" : "");
 	if (app->cfg.has_ovs) {
-		ex.ovs = dps_ovs_source_create(&app->cfg, true, err, errlen);
+		ex.ovs = dps_ovs_source_create(&app->cfg, DPS_OVS_MAP_AUTO, err, errlen);
 		if (ex.ovs == NULL)
 			return -1;
+		follow_ovsdb(app, 0); /* the sFlow row's collectors from the first sample on */
 	}
+	if (app->cfg.n_collectors == 0 && !ex.ovs_has_row)
+		fprintf(stderr, "dpsflow: warning: no collector configured; samples are only "
+			"counted%s\n", app->cfg.run.print_samples ? " and printed" : "");
 	return 0;
 }
 
@@ -135,14 +282,21 @@ static unsigned int
 poll_ovs(struct dps_app *app, uint64_t now, unsigned int budget)
 {
 	uint64_t exported_before;
-	unsigned int n;
+	unsigned int n, counters;
 
 	if (ex.ovs == NULL)
 		return 0;
 	exported_before = dps_ovs_source_exported(ex.ovs);
-	n = dps_ovs_source_poll(ex.ovs, app->agent, &ex.decode_cfg, app->cfg.header_bytes,
+	n = dps_ovs_source_poll(ex.ovs, app->agent, &ex.decode_cfg, ovs_header_bytes(app),
 				app->cfg.run.print_samples ? stdout : NULL, now, budget);
 	dps_ovs_source_log(ex.ovs, stderr);
+	follow_ovsdb(app, now);
+	/* OVS ports' counters (OVSDB client only); at exit (budget 0) one last set */
+	counters = dps_ovs_source_counters(ex.ovs, app->agent, ovs_polling_s(app), now,
+					   budget == 0);
+	if (counters != 0)
+		__atomic_store_n(&app->counter_samples, app->counter_samples + counters,
+				 __ATOMIC_RELAXED);
 	if (n != 0) {
 		/* what the agent accepted, not what was read (bridge filter, rejects) */
 		__atomic_store_n(&app->samples_exported, app->samples_exported +
@@ -258,7 +412,8 @@ publish_collector_stats(struct dps_app *app)
 	struct dps_collector_stats cs;
 	unsigned int i;
 
-	for (i = 0; i < app->cfg.n_collectors && i < DPS_MAX_COLLECTORS; i++) {
+	/* the agent's collectors: the file's, or those of the OVSDB sFlow row */
+	for (i = 0; i < DPS_MAX_COLLECTORS; i++) {
 		if (dps_agent_get_collector_stats(app->agent, i, &cs) != 0)
 			break;
 		__atomic_store_n(&app->tel_collectors[i].datagrams, cs.datagrams, __ATOMIC_RELAXED);
@@ -342,7 +497,7 @@ apply_reload(struct dps_app *app, uint64_t now)
 			cerr.msg);
 		return;
 	}
-	if (agent_config(&next, &ac, err, sizeof(err)) != 0 ||
+	if (agent_config(&next, ovs_row(), &ac, err, sizeof(err)) != 0 ||
 	    dps_agent_reconfigure(app->agent, &ac, now) != 0) {
 		__atomic_store_n(&app->reload_errors, app->reload_errors + 1, __ATOMIC_RELAXED);
 		fprintf(stderr, "dpsflow: SIGHUP: keeping the running configuration: %s\n",
@@ -437,9 +592,9 @@ print_summary(struct dps_app *app)
 	       ",\"decode_malformed\":%" PRIu64 ",\"reloads\":%" PRIu64 ",\"reload_errors\":%"
 	       PRIu64 ",\"collectors\":[", as.flow_samples, as.counter_samples, as.truncated,
 	       as.rejected, as.datagrams, app->decode_malformed, app->reloads, app->reload_errors);
-	for (i = 0; i < app->cfg.n_collectors; i++) {
+	for (i = 0; i < DPS_MAX_COLLECTORS; i++) {
 		if (dps_agent_get_collector_stats(app->agent, i, &cs) != 0)
-			continue;
+			break;
 		printf("%s{\"datagrams\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"samples\":%" PRIu64
 		       ",\"send_errors\":%" PRIu64 "}", i ? "," : "", cs.datagrams, cs.bytes,
 		       cs.samples, cs.send_errors);
@@ -452,9 +607,15 @@ print_summary(struct dps_app *app)
 		printf(",\"ovs\":{\"rings\":%u,\"attached\":%u,\"attaches\":%" PRIu64
 		       ",\"records\":%" PRIu64 ",\"exported\":%" PRIu64 ",\"ring_drops\":%"
 		       PRIu64 ",\"abandoned\":%" PRIu64 ",\"unmapped\":%" PRIu64
-		       ",\"actions_bad\":%" PRIu64 ",\"other_bridge\":%" PRIu64 "}", os.n_rings,
+		       ",\"actions_bad\":%" PRIu64 ",\"other_bridge\":%" PRIu64, os.n_rings,
 		       os.n_attached, os.attaches, os.records, os.exported, os.ring_drops,
 		       os.abandoned, os.unmapped, os.actions_bad, os.other_bridge);
+		if (dps_ovs_source_view(ex.ovs) != NULL)
+			printf(",\"db\":{\"connected\":%s,\"connects\":%" PRIu64
+			       ",\"counter_samples\":%" PRIu64 ",\"sflow_bridge\":\"%s\"}",
+			       os.db_connected ? "true" : "false", os.db_connects,
+			       os.counter_samples, ex.ovs_has_row ? ex.ovs_row.name : "");
+		printf("}");
 	}
 	printf("}\n");
 	fflush(stdout);

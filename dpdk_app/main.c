@@ -31,6 +31,7 @@
 #include "app.h"
 #include "exporter.h"
 #include "hwsample.h"
+#include "ovs_db.h"
 #include "ports.h"
 #include "telemetry.h"
 
@@ -490,21 +491,30 @@ main(int argc, char **argv)
 	case DPS_CLI_HELP:
 		printf("Usage: %s [EAL options] -- [options]\n%s", argv[0], dps_config_usage());
 		return 0;
-	case DPS_CLI_VERSION:
-		printf("dpsflow %s (DPDK %s)\n", DPS_VERSION, rte_version());
+	case DPS_CLI_VERSION: {
+		char ovs_version[32];
+		bool idl = dps_ovsdb_available(ovs_version, sizeof(ovs_version));
+
+		printf("dpsflow %s (%s)\nOVSDB client: %s%s%s\n", DPS_VERSION, rte_version(),
+		       idl ? "yes (libopenvswitch " : "no (built without libopenvswitch)",
+		       idl ? ovs_version : "", idl ? ")" : "");
 		return 0;
+	}
 	case DPS_CLI_ERROR:
 		return fail(EXIT_USAGE, "", cerr.msg);
 	case DPS_CLI_OK:
 		break;
 	}
-	if (app.cfg.has_ovs && app.cfg.n_ovs_rings == 0)
-		return fail(EXIT_USAGE, "", "ovs { }: give the ring file OVS writes, e.g. ring = "
-			    "/dev/hugepages/dpsflow-ovs.ring (ovs-vsctl set Open_vSwitch . "
-			    "other_config:sflow-offload-ring=<same path>)");
 	if (app.cfg.has_ovs && app.cfg.ovs_db[0] == '\0')
 		return fail(EXIT_USAGE, "", "ovs { }: give db = unix:/var/run/openvswitch/db.sock: "
-			    "dpsflow reads OVS's ifindex of each port from it");
+			    "dpsflow reads OVS's ports (and, with the OVSDB client, the sFlow "
+			    "settings and the ring path) from it");
+	/* with the OVSDB client the ring path is OVS's own other_config:sflow-offload-ring */
+	if (app.cfg.has_ovs && app.cfg.n_ovs_rings == 0 && !dps_ovsdb_available(NULL, 0))
+		return fail(EXIT_USAGE, "", "ovs { }: give the ring file OVS writes, e.g. ring = "
+			    "/dev/hugepages/dpsflow-ovs.ring (ovs-vsctl set Open_vSwitch . "
+			    "other_config:sflow-offload-ring=<same path>); this build has no OVSDB "
+			    "client to read it from OVS");
 	if (app.cfg.run.print_config) {
 		static char text[1 << 16];
 

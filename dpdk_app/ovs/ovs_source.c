@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ovs_db.h"
 #include "ovs_export.h"
 #include "ovs_ports.h"
 #include "ovs_ring_reader.h"
@@ -28,7 +29,12 @@ struct dps_ovs_source {
 	enum dps_ovs_reader_state logged[DPS_CONFIG_MAX_OVS_RINGS];
 	uint64_t logged_attaches[DPS_CONFIG_MAX_OVS_RINGS]; /* a restart of OVS is news too */
 	uint64_t pools_attaches[DPS_CONFIG_MAX_OVS_RINGS];  /* attach the pools[] belong to */
-	struct dps_ovs_ports *ports;          /* NULL without the port map */
+	struct dps_ovs_ports *ports;          /* tools-based port map, or NULL */
+	struct dps_ovsdb *db;                 /* OVSDB client port map, or NULL */
+	struct dps_ovsdb_view *view;          /* its latest view (with db) */
+	bool ring_from_db;                    /* no ring in the file: OVS's own setting */
+	uint64_t next_counters_ms;            /* OVS ports' counter samples (with db) */
+	uint32_t counters_interval_ms;
 	struct dps_ovs_port_table table;
 	uint64_t table_generation;
 	/* a record named a port the table lacks: its ring waits for a refresh until then */
@@ -46,10 +52,36 @@ struct dps_ovs_source {
 	unsigned reader;
 };
 
-struct dps_ovs_source *dps_ovs_source_create(const struct dps_config *cfg, bool port_map,
-					     char *err, size_t errlen)
+/* ring path given by OVSDB (other_config:sflow-offload-ring) → the one reader */
+static void follow_ring_path(struct dps_ovs_source *s)
 {
-	if (!cfg->has_ovs || cfg->n_ovs_rings == 0) {
+	const char *want = s->view->ring_path;
+
+	if (s->n_readers == 1 && strcmp(s->readers[0].path, want) == 0)
+		return;
+	if (s->n_readers == 1) {
+		dps_ovs_reader_close(&s->readers[0]);
+		s->n_readers = 0;
+	}
+	if (want[0] != '/') {
+		if (want[0] != '\0')
+			fprintf(stderr, "dpsflow: ovs: other_config:sflow-offload-ring '%s' is not "
+				"an absolute path: ignored\n", want);
+		return;
+	}
+	dps_ovs_reader_init(&s->readers[0], want);
+	s->logged[0] = (enum dps_ovs_reader_state)-1;
+	s->n_readers = 1;
+}
+
+struct dps_ovs_source *dps_ovs_source_create(const struct dps_config *cfg,
+					     enum dps_ovs_port_map map, char *err, size_t errlen)
+{
+	bool port_map = map != DPS_OVS_MAP_NONE;
+	bool use_db = map == DPS_OVS_MAP_AUTO && cfg->ovs_db[0] != '\0' &&
+		      dps_ovsdb_available(NULL, 0);
+
+	if (!cfg->has_ovs || (cfg->n_ovs_rings == 0 && !use_db)) {
 		snprintf(err, errlen, "ovs { }: no 'ring = /dev/hugepages/...' given (the path "
 			 "set in ovs-vsctl set Open_vSwitch . other_config:sflow-offload-ring=...)");
 		return NULL;
@@ -73,7 +105,27 @@ struct dps_ovs_source *dps_ovs_source_create(const struct dps_config *cfg, bool 
 		dps_ovs_reader_init(&s->readers[i], cfg->ovs_rings[i]);
 		s->logged[i] = (enum dps_ovs_reader_state)-1;
 	}
-	if (port_map) {
+	if (use_db) {
+		s->view = calloc(1, sizeof(*s->view));
+		if (s->view == NULL) {
+			snprintf(err, errlen, "out of memory");
+			free(s);
+			return NULL;
+		}
+		/* a database that cannot be read at start is the operator's error to see */
+		s->db = dps_ovsdb_start(cfg->ovs_db, "", 5000, err, errlen);
+		if (s->db == NULL) {
+			free(s->view);
+			free(s);
+			return NULL;
+		}
+		dps_ovsdb_latest(s->db, s->view);
+		dps_ovsdb_port_table(s->view, &s->table);
+		s->table_generation++;
+		s->ring_from_db = cfg->n_ovs_rings == 0;
+		if (s->ring_from_db)
+			follow_ring_path(s);
+	} else if (port_map) {
 		s->ports = dps_ovs_ports_start(cfg->ovs_db, 2000, err, errlen);
 		if (s->ports == NULL) {
 			free(s);
@@ -103,12 +155,33 @@ static struct port_pools *pools_of(struct dps_ovs_source *s, uint32_t odp_port)
 
 static bool bridge_wanted(const struct dps_ovs_source *s, const char *bridge)
 {
-	if (s->n_bridges == 0)
-		return true;
+	const char *names[DPS_CONFIG_MAX_OVS_BRIDGES];
+
 	for (unsigned i = 0; i < s->n_bridges; i++)
-		if (strcmp(s->bridges[i], bridge) == 0)
-			return true;
-	return false;
+		names[i] = s->bridges[i];
+	return dps_ovsdb_bridge_wanted(names, s->n_bridges, bridge);
+}
+
+/* The action list as OVS itself prints it (ovs-appctl dpctl/dump-flows), when this build has
+ * OVS's library: an operator can put the two side by side. */
+static void print_ovs_text(FILE *f, const struct dps_ovs_record *rec)
+{
+	/* OVS reads netlink attributes in place: give it an aligned copy */
+	static uint32_t aligned[DPS_OVS_RING_ACTIONS_BYTES / 4];
+	static char text[4096];
+	size_t len = rec->actions_length <= sizeof(aligned) ? rec->actions_length : 0;
+
+	memcpy(aligned, rec->actions, len);
+	if (!dps_ovsdb_format_actions(aligned, len, text, sizeof(text)))
+		return;
+	fputs(",\"ovs_text\":\"", f);
+	for (const char *c = text; *c != '\0'; c++) {
+		if (*c == '"' || *c == '\\')
+			fputc('\\', f);
+		if ((unsigned char)*c >= 0x20)
+			fputc(*c, f);
+	}
+	fputc('"', f);
 }
 
 static bool on_record(void *ctx, unsigned ring, const struct dps_ovs_record *rec)
@@ -120,11 +193,14 @@ static bool on_record(void *ctx, unsigned ring, const struct dps_ovs_record *rec
 	/* A port added a moment ago: ask OVS again and leave its samples in the ring (it
 	 * holds 1024 per PMD) rather than export them without an ifIndex. Once per table
 	 * generation, for at most DPS_OVS_HOLD_MS: a port OVS never names goes out as 0. */
-	if (port == NULL && s->ports != NULL) {
+	if (port == NULL && (s->ports != NULL || s->db != NULL)) {
 		if (s->held_generation != s->table_generation + 1) {
 			s->held_generation = s->table_generation + 1;
 			s->hold_until_ms = s->now_ms + DPS_OVS_HOLD_MS;
-			dps_ovs_ports_poke(s->ports);
+			if (s->db != NULL)
+				dps_ovsdb_poke(s->db);
+			else
+				dps_ovs_ports_poke(s->ports);
 		}
 		if (s->now_ms < s->hold_until_ms)
 			return false;
@@ -172,7 +248,9 @@ static bool on_record(void *ctx, unsigned ring, const struct dps_ovs_record *rec
 		char actions[2048];
 		dps_odp_format(&s->out.actions, DPS_ODP_FMT_JSON, actions, sizeof(actions));
 		fprintf(s->print, "{\"type\":\"ovs_actions\",\"port\":\"%s\",\"odp_port\":%u,"
-			"\"actions\":%s}\n", name, rec->in_odp_port, actions);
+			"\"actions\":%s", name, rec->in_odp_port, actions);
+		print_ovs_text(s->print, rec);
+		fputs("}\n", s->print);
 	}
 	return true;
 }
@@ -185,6 +263,12 @@ unsigned dps_ovs_source_poll(struct dps_ovs_source *s, struct dps_agent *agent,
 
 	if (s->ports != NULL)
 		dps_ovs_ports_latest(s->ports, &s->table, &s->table_generation);
+	if (s->db != NULL && dps_ovsdb_latest(s->db, s->view)) {
+		dps_ovsdb_port_table(s->view, &s->table);
+		s->table_generation++;
+		if (s->ring_from_db)
+			follow_ring_path(s);
+	}
 	s->agent = agent;
 	s->decode_cfg = decode_cfg;
 	s->header_bytes = header_bytes;
@@ -242,6 +326,13 @@ void dps_ovs_source_get_stats(const struct dps_ovs_source *s, struct dps_ovs_sou
 			snprintf(out->state, sizeof(out->state), "%s", r->error);
 		}
 	}
+	if (s->db != NULL) {
+		out->db_connected = s->view->connected;
+		out->db_connects = s->view->connects;
+		if (s->n_readers == 0)
+			snprintf(out->state, sizeof(out->state), "OVS has no other_config:"
+				 "sflow-offload-ring%s", s->view->connected ? "" : " (database down)");
+	}
 	if (out->state[0] == '\0')
 		snprintf(out->state, sizeof(out->state), "attached");
 }
@@ -263,11 +354,53 @@ void dps_ovs_source_log(struct dps_ovs_source *s, FILE *f)
 	}
 }
 
+const struct dps_ovsdb_view *dps_ovs_source_view(const struct dps_ovs_source *s)
+{
+	return s->db != NULL ? s->view : NULL;
+}
+
+unsigned dps_ovs_source_counters(struct dps_ovs_source *s, struct dps_agent *agent,
+				 uint32_t polling_s, uint64_t now_ms, bool force)
+{
+	uint32_t interval_ms = polling_s * 1000u;
+	struct dps_counters_sample cs;
+	unsigned n = 0;
+
+	if (s->db == NULL || (interval_ms == 0 && !force))
+		return 0;
+	if (!force) {
+		if (interval_ms != s->counters_interval_ms) {
+			/* a new polling interval (ovs-vsctl set sflow ... polling=N) starts now */
+			s->counters_interval_ms = interval_ms;
+			s->next_counters_ms = now_ms;
+		}
+		if (now_ms < s->next_counters_ms)
+			return 0;
+		s->next_counters_ms += interval_ms;
+		if (s->next_counters_ms <= now_ms) /* stalled: do not burst */
+			s->next_counters_ms = now_ms + interval_ms;
+	}
+	for (unsigned i = 0; i < s->view->n_ifaces; i++) {
+		const struct dps_ovsdb_iface *f = &s->view->ifaces[i];
+		if (!f->has_stats || !bridge_wanted(s, f->bridge))
+			continue;
+		/* the data source its flow samples use (see on_record) */
+		uint32_t source = f->ifindex != 0 ? f->ifindex : dps_port_name_ifindex(f->name);
+		dps_ovsdb_iface_counters(f, source, &cs);
+		if (dps_agent_add_counters(agent, &cs, now_ms) == 0)
+			n++;
+	}
+	s->st.counter_samples += n;
+	return n;
+}
+
 void dps_ovs_source_destroy(struct dps_ovs_source *s)
 {
 	if (s == NULL)
 		return;
 	dps_ovs_ports_stop(s->ports);
+	dps_ovsdb_stop(s->db);
+	free(s->view);
 	for (unsigned i = 0; i < s->n_readers; i++)
 		dps_ovs_reader_close(&s->readers[i]);
 	free(s);

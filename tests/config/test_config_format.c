@@ -136,7 +136,7 @@ static void test_examples_roundtrip(void **state)
     static const char *const files[] = {"demo.conf", "openstack-ovs-dpdk.conf",
                                         "sriov-monitor-vf.conf", "lab-forward.conf",
                                         "pf-promiscuous.conf", "mlx5-representors.conf",
-                                        "vhost-user.conf"};
+                                        "vhost-user.conf", "ovsdb-only.conf"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[512];
         struct dps_config_error err;

@@ -443,7 +443,7 @@ static void test_examples(void **state)
         n_conf++;
     }
     closedir(dir);
-    assert_int_equal(n_conf, 7);
+    assert_int_equal(n_conf, 8);
 
     /* the representor example: three ports forwarding through the PF, offload per port */
     struct dps_config_error rerr;
@@ -481,6 +481,17 @@ static void test_examples(void **state)
     assert_true(cfg.n_ovs_rings >= 1);
     assert_true(cfg.n_collectors >= 2);
     assert_false(cfg.collectors[1].tunnel_records);
+    assert_true(cfg.has_polling && cfg.has_header_bytes && cfg.has_sub_agent_id);
+
+    /* OVSDB only: nothing set, everything follows the sFlow row (see README) */
+    dps_config_init(&cfg);
+    assert_int_equal(dps_config_parse_file(&cfg, CONFIG_SRC_DIR "/ovsdb-only.conf", &err), 0);
+    assert_int_equal(dps_config_finalize(&cfg, &err), 0);
+    assert_true(cfg.has_ovs);
+    assert_int_equal(cfg.n_ovs_rings, 0);
+    assert_string_equal(cfg.ovs_db, "unix:/var/run/openvswitch/db.sock");
+    assert_false(cfg.has_polling || cfg.has_header_bytes || cfg.has_sub_agent_id);
+    assert_int_equal(cfg.n_collectors, 0);
 
     dps_config_init(&cfg);
     assert_int_equal(dps_config_parse_file(&cfg, CONFIG_SRC_DIR "/sriov-monitor-vf.conf", &err), 0);

@@ -219,8 +219,8 @@ ovs {
     # vx0 has no ifindex in OVS (0): its data source is the name-derived index
     vx0_source = name_ifindex("vx0")
     h.check(ifindex["vx0"] == 0 and set(by_src) == {ifindex["p0"], vx0_source},
-            "data sources: OVS's ifindex of p0 (%d); vx0 (OVS ifindex 0) gets %d" %
-            (ifindex["p0"], vx0_source))
+            "data sources: OVS's ifindex of p0 (%d); vx0 (OVS ifindex 0) gets %d (seen %r)" %
+            (ifindex["p0"], vx0_source, sorted(by_src)))
     seen = {80: 0, 81: 0, 82: 0}
     for f in by_src[ifindex["p0"]]:
         r = h.records_by_format(f)

@@ -206,7 +206,8 @@ static int same_as_full(const struct dps_decode_config *cfg, const uint8_t *data
 	struct dps_sample_view ref, got;
 	uint8_t *copy = malloc(cap ? cap : 1);
 	assert_non_null(copy);
-	memcpy(copy, data, cap);
+	if (cap != 0) /* data may be NULL for the empty capture */
+		memcpy(copy, data, cap);
 	memset(&ref, 0xA5, sizeof(ref));   /* different garbage: an unwritten byte differs */
 	memset(&got, 0x5A, sizeof(got));
 	int st = dps_decode_packet(cfg, copy, cap, frame_len, &d);
@@ -232,7 +233,8 @@ static int fast_only(const struct dps_decode_config *cfg, const uint8_t *data, u
 	struct dps_sample_view v;
 	uint8_t *copy = malloc(cap ? cap : 1);
 	assert_non_null(copy);
-	memcpy(copy, data, cap);
+	if (cap != 0) /* data may be NULL for the empty capture */
+		memcpy(copy, data, cap);
 	int st = td_fast_sample_view(cfg, copy, cap, frame_len, &v);
 	free(copy);
 	return st;

@@ -87,7 +87,7 @@ static int setup(void **state)
 	fx->agent = dps_agent_create(&ac);
 	assert_non_null(fx->agent);
 
-	fx->src = dps_ovs_source_create(fx->cfg, false, err, sizeof(err));
+	fx->src = dps_ovs_source_create(fx->cfg, DPS_OVS_MAP_NONE, err, sizeof(err));
 	assert_non_null(fx->src);
 	*state = fx;
 	return 0;
@@ -184,18 +184,18 @@ static void test_create_needs_rings_and_db(void **state)
 	char err[512];
 
 	fx->cfg->has_ovs = false;
-	assert_null(dps_ovs_source_create(fx->cfg, false, err, sizeof(err)));
+	assert_null(dps_ovs_source_create(fx->cfg, DPS_OVS_MAP_NONE, err, sizeof(err)));
 	assert_non_null(strstr(err, "ring = "));
 	fx->cfg->has_ovs = true;
 	fx->cfg->n_ovs_rings = 0;
-	assert_null(dps_ovs_source_create(fx->cfg, false, err, sizeof(err)));
+	assert_null(dps_ovs_source_create(fx->cfg, DPS_OVS_MAP_NONE, err, sizeof(err)));
 	assert_non_null(strstr(err, "ring = "));
 	fx->cfg->n_ovs_rings = 1;
 	fx->cfg->ovs_db[0] = '\0';
-	assert_null(dps_ovs_source_create(fx->cfg, true, err, sizeof(err)));
+	assert_null(dps_ovs_source_create(fx->cfg, DPS_OVS_MAP_TOOLS, err, sizeof(err)));
 	assert_non_null(strstr(err, "db = "));
 	snprintf(fx->cfg->ovs_db, sizeof(fx->cfg->ovs_db), "tcp:127.0.0.1:6640");
-	assert_null(dps_ovs_source_create(fx->cfg, true, err, sizeof(err)));
+	assert_null(dps_ovs_source_create(fx->cfg, DPS_OVS_MAP_TOOLS, err, sizeof(err)));
 	assert_non_null(strstr(err, "unix:/"));
 }
 
@@ -409,7 +409,7 @@ static void test_port_map_from_ovs_tools(void **state)
 
 	snprintf(fx->cfg->ovs_db, sizeof(fx->cfg->ovs_db), "unix:%s/db.sock", tools);
 	dps_ovs_source_destroy(fx->src);
-	fx->src = dps_ovs_source_create(fx->cfg, true, err, sizeof(err));
+	fx->src = dps_ovs_source_create(fx->cfg, DPS_OVS_MAP_TOOLS, err, sizeof(err));
 	assert_non_null(fx->src);
 	prod_create(&fx->prod, fx->path, 1, 1);
 	push(fx, 0, 3, 40, 0, NULL, 0); /* p1 */

@@ -141,6 +141,54 @@ static inline void b_push_mpls(struct blob *b, uint16_t type, uint32_t lse, uint
     b_put(b, type, p, 8);
 }
 
+/* The 50-byte VXLAN/IPv4 header ovs-vswitchd 3.1.0 pushes in ovs310_datapath_actions.txt
+ * ("== output:2"): 3a:9f:8d:10:17:46 -> f8:bc:12:44:34:b6, 1.1.2.88 -> 1.1.2.92, DF, TTL 64,
+ * UDP 0 -> 4789, VNI 123. Each user declares its own copy with this initializer. */
+#define ODP_HDR_VXLAN4_INIT {                                                         \
+    0xf8, 0xbc, 0x12, 0x44, 0x34, 0xb6, 0x3a, 0x9f, 0x8d, 0x10, 0x17, 0x46, /* MACs */  \
+    0x08, 0x00,                                      /* IPv4 */                        \
+    0x45, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00,  /* v4 ihl5 tos0, len, id, DF */   \
+    0x40, 0x11, 0x00, 0x00,                          /* ttl 64, UDP, checksum */       \
+    1, 1, 2, 88, 1, 1, 2, 92,                        /* 1.1.2.88 -> 1.1.2.92 */        \
+    0x00, 0x00, 0x12, 0xb5, 0x00, 0x00, 0x00, 0x00,  /* udp 0 -> 4789 */               \
+    0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x7b, 0x00,  /* vxlan I, vni 123 */            \
+}
+
+/* sampling=1000 on the bridge: OVS's probability is UINT32_MAX / 1000, printed as 0.1%. */
+#define SFLOW_PROB (UINT32_MAX / 1000u)
+
+/* ovs-vswitchd's struct user_action_cookie for sFlow (48 bytes, lib/odp-util.h). */
+static inline void sflow_cookie(uint8_t c[48], uint32_t ofp_in_port, uint16_t vlan_tci,
+                                uint32_t output)
+{
+    uint16_t type = 1;                      /* USER_ACTION_COOKIE_SFLOW, host order */
+    memset(c, 0, 48);
+    memcpy(c + 0, &type, 2);
+    memcpy(c + 4, &ofp_in_port, 4);         /* host order */
+    for (int i = 0; i < 16; i++)
+        c[8 + i] = (uint8_t)(0xa0 + i);     /* ofproto uuid */
+    c[24] = (uint8_t)(vlan_tci >> 8);       /* vlan_tci: network order */
+    c[25] = (uint8_t)vlan_tci;
+    memcpy(c + 28, &output, 4);             /* sFlow output word, host order */
+}
+
+/* sample(sample=0.1%,actions(userspace(pid=0,sFlow(vid=V,pcp=0,output=OUT),actions))) */
+static inline void b_sflow_sample(struct blob *b, uint16_t vlan_tci, uint32_t output)
+{
+    uint8_t cookie[48];
+    sflow_cookie(cookie, 7, vlan_tci, output);
+    b_begin(b, ODP_A_SAMPLE);
+    b_u32(b, ODP_SAMPLE_PROBABILITY, SFLOW_PROB);
+    b_begin(b, ODP_SAMPLE_ACTIONS);
+    b_begin(b, ODP_A_USERSPACE);
+    b_u32(b, ODP_US_PID, 0);
+    b_put(b, ODP_US_USERDATA, cookie, sizeof cookie);
+    b_flag(b, ODP_US_ACTIONS);
+    b_end(b);
+    b_end(b);
+    b_end(b);
+}
+
 /* Writes the blob under $DPS_ODP_SEED_DIR (if set) and decodes it. */
 static inline enum dps_odp_status odp_blob_decode(const char *name, const void *data,
                                                   size_t len, struct dps_odp_summary *sum)

@@ -7,33 +7,13 @@
 
 #include "odp_blob.h"
 
-static const uint8_t hdr_vxlan4[50] = {
-    0xf8, 0xbc, 0x12, 0x44, 0x34, 0xb6, 0x3a, 0x9f, 0x8d, 0x10, 0x17, 0x46, 0x08, 0x00,
-    0x45, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11, 0x00, 0x00,
-    1, 1, 2, 88, 1, 1, 2, 92,
-    0x00, 0x00, 0x12, 0xb5, 0x00, 0x00, 0x00, 0x00,
-    0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x7b, 0x00,
-};
+static const uint8_t hdr_vxlan4[50] = ODP_HDR_VXLAN4_INIT;
 
 /* sample(userspace(pid=0, sFlow(vid=0, output=0x80000001), actions)), tnl_push(vxlan), 4 */
 static void build_sflow_vxlan(struct blob *b)
 {
-    uint8_t cookie[48] = { 0 };
-    uint16_t type = 1;
-    uint32_t output = 0x80000001u;
-    memcpy(cookie, &type, 2);
-    memcpy(cookie + 28, &output, 4);
     b_init(b);
-    b_begin(b, ODP_A_SAMPLE);
-    b_u32(b, ODP_SAMPLE_PROBABILITY, UINT32_MAX / 1000u);
-    b_begin(b, ODP_SAMPLE_ACTIONS);
-    b_begin(b, ODP_A_USERSPACE);
-    b_u32(b, ODP_US_PID, 0);
-    b_put(b, ODP_US_USERDATA, cookie, sizeof cookie);
-    b_flag(b, ODP_US_ACTIONS);
-    b_end(b);
-    b_end(b);
-    b_end(b);
+    b_sflow_sample(b, 0, 0x80000001u);
     b_tnl_push(b, 4789, 100, 4, hdr_vxlan4, sizeof hdr_vxlan4);
     b_u32(b, ODP_A_OUTPUT, 4);
 }
