@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * bench_ovs_sample.c ITERATIONS N - instructions per 32-packet batch spent on a flow's sFlow
- * sample action in the userspace datapath, stock (odp_execute_actions: a random draw per
+ * bench_ovs_sample.c ITERATIONS N [PORTS] - instructions per 32-packet batch spent on a flow's
+ * sFlow sample action in the userspace datapath, stock (odp_execute_actions: a random draw per
  * packet; the upcall a hit triggers is NOT included, so stock is a lower bound) vs the
- * offload (sflow_ring_offer: per-batch countdown, records into the ring). Built by
+ * offload (sflow_ring_offer: per-batch countdown, records into the ring). PORTS (default 1):
+ * batches come from that many input ports in turn, each with its own flow (the sFlow cookie
+ * names a different output), as on a PMD polling several ports. Built by
  * benchmarks/bench_ovs.py against build/ovs/obj (the patched tree), run under
  *   valgrind --tool=callgrind --toggle-collect=run_stock --toggle-collect=run_offload
  */
@@ -44,33 +46,46 @@ run_offload(struct sflow_ring_map *m, struct sflow_ring_pmd *st, struct dp_packe
                      0);
 }
 
+/* The sFlow sample action ofproto gives a flow whose output is 'output'. */
+static void put_sflow_action(struct ofpbuf *buf, uint32_t n, uint32_t output)
+{
+    size_t s = nl_msg_start_nested(buf, OVS_ACTION_ATTR_SAMPLE);
+    nl_msg_put_u32(buf, OVS_SAMPLE_ATTR_PROBABILITY, UINT32_MAX / n);
+    size_t a = nl_msg_start_nested(buf, OVS_SAMPLE_ATTR_ACTIONS);
+    struct user_action_cookie ck;
+    memset(&ck, 0, sizeof ck);
+    ck.type = USER_ACTION_COOKIE_SFLOW;
+    ck.sflow.output = output;
+    size_t u = nl_msg_start_nested(buf, OVS_ACTION_ATTR_USERSPACE);
+    nl_msg_put_u32(buf, OVS_USERSPACE_ATTR_PID, 0);
+    nl_msg_put_unspec(buf, OVS_USERSPACE_ATTR_USERDATA, &ck, sizeof ck);
+    nl_msg_put_flag(buf, OVS_USERSPACE_ATTR_ACTIONS);
+    nl_msg_end_nested(buf, u);
+    nl_msg_end_nested(buf, a);
+    nl_msg_end_nested(buf, s);
+}
+
+#define MAX_PORTS 8
+
 int main(int argc, char **argv)
 {
     int iters = argc > 1 ? atoi(argv[1]) : 100000;
     uint32_t n = argc > 2 ? atoi(argv[2]) : 1000;
-    struct ofpbuf buf;
-    ofpbuf_init(&buf, 256);
-    size_t s = nl_msg_start_nested(&buf, OVS_ACTION_ATTR_SAMPLE);
-    nl_msg_put_u32(&buf, OVS_SAMPLE_ATTR_PROBABILITY, UINT32_MAX / n);
-    size_t a = nl_msg_start_nested(&buf, OVS_SAMPLE_ATTR_ACTIONS);
-    struct user_action_cookie ck;
-    memset(&ck, 0, sizeof ck);
-    ck.type = USER_ACTION_COOKIE_SFLOW;
-    ck.sflow.output = 2;
-    size_t u = nl_msg_start_nested(&buf, OVS_ACTION_ATTR_USERSPACE);
-    nl_msg_put_u32(&buf, OVS_USERSPACE_ATTR_PID, 0);
-    nl_msg_put_unspec(&buf, OVS_USERSPACE_ATTR_USERDATA, &ck, sizeof ck);
-    nl_msg_put_flag(&buf, OVS_USERSPACE_ATTR_ACTIONS);
-    nl_msg_end_nested(&buf, u);
-    nl_msg_end_nested(&buf, a);
-    nl_msg_end_nested(&buf, s);
-
-    struct dp_packet *pk[32];
-    struct dp_packet_batch b;
-    for (int i = 0; i < 32; i++) {
-        pk[i] = dp_packet_new(128);
-        dp_packet_put_zeros(pk[i], 64);
-        pk[i]->md.in_port.odp_port = u32_to_odp(2);
+    int ports = argc > 3 ? atoi(argv[3]) : 1;
+    if (n == 0 || ports < 1 || ports > MAX_PORTS) {
+        fprintf(stderr, "usage: bench_ovs_sample ITERATIONS N [PORTS 1..%d]\n", MAX_PORTS);
+        return 2;
+    }
+    struct ofpbuf buf[MAX_PORTS];
+    struct dp_packet *pk[MAX_PORTS][32];
+    for (int p = 0; p < ports; p++) {
+        ofpbuf_init(&buf[p], 256);
+        put_sflow_action(&buf[p], n, 2 + p);
+        for (int i = 0; i < 32; i++) {
+            pk[p][i] = dp_packet_new(128);
+            dp_packet_put_zeros(pk[p][i], 64);
+            pk[p][i]->md.in_port.odp_port = u32_to_odp(1 + p);
+        }
     }
     char path[64];
     snprintf(path, sizeof path, "/dev/shm/dps-bench-ovs-sample-%d.ring", (int) getpid());
@@ -80,13 +95,15 @@ int main(int argc, char **argv)
     }
     struct sflow_ring_pmd st;
     sflow_ring_pmd_init(&st);
+    struct dp_packet_batch b;
     for (int it = 0; it < iters; it++) {
+        int p = it % ports;
         dp_packet_batch_init(&b);
-        for (int i = 0; i < 32; i++) dp_packet_batch_add(&b, pk[i]);
-        run_stock(&b, buf.data, buf.size);
-        run_offload(m, &st, &b, buf.data, buf.size);
+        for (int i = 0; i < 32; i++) dp_packet_batch_add(&b, pk[p][i]);
+        run_stock(&b, buf[p].data, buf[p].size);
+        run_offload(m, &st, &b, buf[p].data, buf[p].size);
     }
     sflow_ring_map_destroy(m);
-    printf("done %d iterations at 1:%u\n", iters, n);
+    printf("done %d iterations at 1:%u, %d port(s)\n", iters, n, ports);
     return 0;
 }
