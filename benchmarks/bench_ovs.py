@@ -46,9 +46,14 @@ def _traffic(ctx, which):
             "net_null1,size=64")
 
 
+def _is_off(n):
+    """'off', or 'off2' (the A/A control of the interleaved suite: sFlow off again)."""
+    return n.startswith("off")
+
+
 def _set_rate(ovs, n):
     ovs.vsctl("clear", "bridge", "br0", "sflow")
-    if n != "off":
+    if not _is_off(n):
         ovs.vsctl("--", "--id=@s", "create", "sflow", "agent=lo", 'target="127.0.0.1:6343"',
                   "header=128", "sampling=%s" % n, "polling=30", "--", "set", "bridge", "br0",
                   "sflow=@s")
@@ -81,7 +86,7 @@ def _ring_totals(ring):
             sum(s["drops"] for s in st))
 
 
-def _instance(ctx, variant, traffic, run, rates, seconds, rows, log):
+def _instance(ctx, variant, traffic, run, rates, seconds, rows, log, settle=None):
     prefix = os.path.join(ctx.build, "ovs", "prefix")
     ovs = OvsSandbox(prefix, "dpsb%s" % variant[0],
                      vswitchd=STOCK if variant == "stock" else None, main_cpus="0")
@@ -117,18 +122,19 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log):
         time.sleep(2)  # ports up, flows installed
         for n in rates:
             _set_rate(ovs, n)
-            time.sleep(1.5 if not ctx.smoke else 0.5)
+            time.sleep(settle if settle is not None else 1.5 if not ctx.smoke else 0.5)
             before = _ring_totals(ring)
             mpps = _measure(ovs, seconds)
             after = _ring_totals(ring)
             pool, written, drops = (a - b for a, b in zip(after, before))
+            sampled = variant == "patched" and not _is_off(n)
             rows.append({"run": run, "traffic": traffic, "variant": variant, "N": n,
                          "mpps": "%.3f" % mpps,
-                         "pool": pool if variant == "patched" and n != "off" else "",
-                         "written": written if variant == "patched" and n != "off" else "",
-                         "ring_drops": drops if variant == "patched" and n != "off" else "",
-                         "expected": "%.0f" % (pool / int(n)) if variant == "patched" and
-                         n != "off" else "", "dpsflow_read": "", "dpsflow_exported": ""})
+                         "pool": pool if sampled else "",
+                         "written": written if sampled else "",
+                         "ring_drops": drops if sampled else "",
+                         "expected": "%.0f" % (pool / int(n)) if sampled else "",
+                         "dpsflow_read": "", "dpsflow_exported": ""})
             print("   %s %s run %d N=%s: %.2f Mpps" % (traffic, variant, run, n, mpps),
                   flush=True)
         if dps is not None:
@@ -221,6 +227,84 @@ def run_suite(ctx, write_csv):
     return None
 
 
+# ---------------------------------------------------------------- suite: ovs-ratio
+#
+# The 'ovs' suite measures each N once per instance, seconds apart: on this VM the PMD's
+# rate drifts by tens of percent over minutes (other tenants), so a ratio of two such points
+# carries that drift. This suite measures the patched OVS only, in blocks of short points
+# taken back to back, with the order rotated each block (drift cancels over the rotation),
+# and an A/A control: 'off2' is sFlow off again, so off2/off shows the noise floor the
+# other ratios must be read against. Per block: ratio = Mpps(N) / Mpps(off) of that block;
+# reported: the median over blocks and a 95 % confidence interval of that median (order
+# statistics of the binomial(B, 1/2), no assumption about the noise's distribution).
+
+RATIO_RATES = ["off", "1000", "100", "off2"]
+
+
+def _median_ci(values):
+    """Median and a distribution-free ~95 % CI of the median: order statistics k and
+    n - k + 1 with k from the binomial(n, 1/2) (normal approximation)."""
+    v = sorted(values)
+    n = len(v)
+    k = max(1, int(n / 2 - 0.98 * n ** 0.5))
+    return statistics.median(v), v[k - 1], v[n - k]
+
+
+def run_ratio_suite(ctx, write_csv):
+    prefix = os.path.join(ctx.build, "ovs", "prefix", "sbin", "ovs-vswitchd")
+    if not os.access(prefix, os.X_OK):
+        return "skipped: no patched OVS in %s" % os.path.dirname(os.path.dirname(prefix))
+    blocks = 2 if ctx.smoke else max(12, ctx.runs * 4)
+    seconds = 1 if ctx.smoke else 2
+    traffics = ["null"] if ctx.smoke else ["null", "vxlan"]
+    schedule = []
+    for b in range(blocks):
+        k = b % len(RATIO_RATES)
+        schedule += RATIO_RATES[k:] + RATIO_RATES[:k]
+    rows = []
+    log = ctx.log("ovs-ratio.log")
+    saved_affinity = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {0})
+    try:
+        for traffic in traffics:
+            try:
+                _instance(ctx, "patched", traffic, 1, schedule, seconds, rows, log, settle=1.0)
+            except (OvsBenchError, RuntimeError, subprocess.SubprocessError) as e:
+                raise OvsBenchError("patched %s: %s" % (traffic, e))
+    finally:
+        os.sched_setaffinity(0, saved_affinity)
+    # rows: each traffic's points in schedule order, then its 'patched-total' row
+    per, count = len(RATIO_RATES), 0
+    for r in rows:
+        r["block"] = ""
+        if r["variant"] == "patched":
+            r["block"] = (count % (blocks * per)) // per + 1
+            count += 1
+    points = [r for r in rows if r["variant"] == "patched"]
+    write_csv(ctx, "ovs_ratio_runs.csv", list(rows[0].keys()), rows)
+    summary = []
+    for traffic in traffics:
+        pts = [r for r in points if r["traffic"] == traffic]
+        by_block = {}
+        for r in pts:
+            by_block.setdefault(r["block"], {})[r["N"]] = float(r["mpps"])
+        for n in RATIO_RATES[1:]:
+            ratios = [b[n] / b["off"] for b in by_block.values() if b.get("off")]
+            med, lo, hi = _median_ci(ratios)
+            sampled = [r for r in pts if r["N"] == n and not _is_off(n)]
+            summary.append({
+                "traffic": traffic, "N": n, "blocks": len(ratios),
+                "ratio_median": "%.4f" % med, "ci95_low": "%.4f" % lo, "ci95_high": "%.4f" % hi,
+                "mpps_off_median": "%.3f" % statistics.median(b["off"] for b in
+                                                               by_block.values()),
+                "samples_written": sum(int(r["written"]) for r in sampled) if sampled else "",
+                "samples_expected": "%.0f" % sum(float(r["expected"]) for r in sampled)
+                if sampled else "",
+                "ring_drops": sum(int(r["ring_drops"]) for r in sampled) if sampled else ""})
+    write_csv(ctx, "ovs-ratio.csv", list(summary[0].keys()), summary)
+    return None
+
+
 def sample_cost(ctx, callgrind, write_csv):
     """callgrind instructions per 32-packet batch for the sFlow action, stock vs offload
     (benchmarks/bench_ovs_sample.c linked with the patched tree's libopenvswitch)."""
@@ -247,13 +331,17 @@ def sample_cost(ctx, callgrind, write_csv):
     iters = 2000 if ctx.smoke else 20000
     rows = []
     for n in ("1000", "100", "10"):
-        run = [exe, str(iters), n]
-        for fn, label in (("run_stock", "stock (no upcall counted)"),
-                          ("run_offload", "offload")):
-            ir, full, _ = callgrind(run, fn)
-            per_batch = ir / iters
-            rows.append({"N": n, "path": label, "instructions_per_batch": "%.1f" % per_batch,
-                         "instructions_per_packet": "%.2f" % (per_batch / 32),
-                         "command": full})
+        # one input port, and two in turn (a PMD polling two ports: each batch's flow
+        # differs from the previous one's)
+        for ports in ("1", "2"):
+            run = [exe, str(iters), n, ports]
+            for fn, label in (("run_stock", "stock (no upcall counted)"),
+                              ("run_offload", "offload")):
+                ir, full, _ = callgrind(run, fn)
+                per_batch = ir / iters
+                rows.append({"N": n, "ports": ports, "path": label,
+                             "instructions_per_batch": "%.1f" % per_batch,
+                             "instructions_per_packet": "%.2f" % (per_batch / 32),
+                             "command": full})
     write_csv(ctx, "ovs_sample_cost.csv", list(rows[0].keys()), rows)
     return None

@@ -11,8 +11,10 @@
 #             and TSC cycles / ns from the micro benches
 #   ovs       stock OVS-DPDK sFlow (Debian) vs the patched OVS + dpsflow offload: Mpps ratio to
 #             sFlow off per N, samples written vs pool/N (needs build/ovs from build-ovs.sh)
+#   ovs-ratio the patched OVS only, interleaved blocks with an A/A control (sFlow off twice):
+#             ratio medians with 95 % confidence intervals
 #
-# Full runs write benchmarks/results/{ceiling,exporter,micro,ovs}.csv, RESULTS.md and
+# Full runs write benchmarks/results/{ceiling,exporter,micro,ovs,ovs-ratio}.csv, RESULTS.md and
 # ceiling_ratio.png. --smoke runs every suite for a few seconds and writes to
 # benchmarks/results/tmp/smoke/ (git-ignored); it never touches the full results.
 # Environment: DPS_BUILD (build dir, default ./build), BENCH_RUNS (ceiling runs per point,
