@@ -20,6 +20,7 @@
 
 #include "fatal-signal.h"
 #include "jsonrpc.h"
+#include "openvswitch/json.h"
 #include "latch.h"
 #include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -36,6 +37,9 @@
 /* How often dpif/show is asked again without a change in the database: ovs-vswitchd may
  * restart (and renumber) without any row changing. */
 #define DPIF_REFRESH_MS 2000
+/* Longest wait for ovs-vswitchd's answer: a stopped or hung ovs-vswitchd must not stall the
+ * thread that follows the database. */
+#define DPIF_TIMEOUT_MS 1000
 
 struct dps_ovsdb {
 	char remote[256];
@@ -277,6 +281,54 @@ static int control_path(const struct dps_ovsdb *db, char *path, size_t len)
 	return 0;
 }
 
+/* unixctl_client_transact() without its unbounded wait: sends 'command' and waits at most
+ * timeout_ms for the reply. 0 with *result or *err set (both malloc'd), or an errno value
+ * (ETIMEDOUT). */
+static int transact_bounded(struct jsonrpc *client, const char *command, long long timeout_ms,
+			    char **result, char **err)
+{
+	struct jsonrpc_msg *request = jsonrpc_create_request(command, json_array_create_empty(),
+							     NULL);
+	struct json *id = json_clone(request->id);
+	struct jsonrpc_msg *reply = NULL;
+	long long deadline = time_msec() + timeout_ms;
+	int error = jsonrpc_send(client, request);
+
+	*result = *err = NULL;
+	while (!error) {
+		jsonrpc_run(client);
+		error = jsonrpc_recv(client, &reply);
+		if (!error) {
+			if ((reply->type == JSONRPC_REPLY || reply->type == JSONRPC_ERROR) &&
+			    json_equal(reply->id, id))
+				break;
+			jsonrpc_msg_destroy(reply); /* not ours (a notification) */
+			reply = NULL;
+			continue;
+		}
+		if (error != EAGAIN)
+			break;
+		error = time_msec() >= deadline ? ETIMEDOUT : 0;
+		if (!error) {
+			jsonrpc_wait(client);
+			jsonrpc_recv_wait(client);
+			poll_timer_wait_until(deadline);
+			poll_block();
+		}
+	}
+	if (!error) {
+		const struct json *j = reply->type == JSONRPC_ERROR ? reply->error : reply->result;
+		char *text = xstrdup(j != NULL && j->type == JSON_STRING ? json_string(j) : "");
+		if (reply->type == JSONRPC_ERROR)
+			*err = text;
+		else
+			*result = text;
+		jsonrpc_msg_destroy(reply);
+	}
+	json_destroy(id);
+	return error;
+}
+
 /* dpif/show → db->dpif. On failure the last good table stays (a restarting ovs-vswitchd
  * keeps its port numbers more often than not). */
 static void refresh_dpif(struct dps_ovsdb *db)
@@ -289,7 +341,7 @@ static void refresh_dpif(struct dps_ovsdb *db)
 	if (rc == 0)
 		rc = unixctl_client_create(path, &client);
 	if (rc == 0)
-		rc = unixctl_client_transact(client, "dpif/show", 0, NULL, &result, &error);
+		rc = transact_bounded(client, "dpif/show", DPIF_TIMEOUT_MS, &result, &error);
 	if (rc != 0) {
 		snprintf(db->dpif_error, sizeof(db->dpif_error), "ovs-vswitchd control socket "
 			 "(%.200s/ovs-vswitchd.pid): %.100s", db->rundir, ovs_retval_to_string(rc));

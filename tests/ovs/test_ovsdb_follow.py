@@ -28,6 +28,8 @@ Topology (ovs-vswitchd in its own network namespace, see ovs_sandbox.py):
    when the column is absent) and every ifInOctets must be a value the column held.
 6. --print-samples: ovs_text is the flow's datapath actions as dpctl/dump-flows prints them
    (the actions after the sFlow sample action, which is all the ring record carries).
+   5c. ovs-vswitchd SIGSTOPped (dpif/show never answered): the database is still followed
+   (a target change reaches dpsflow within 2 s + the 1 s dpif/show timeout + polling).
 7. db = unix:/nonexistent/db.sock: dpsflow exits non-zero within 10 s, naming the path.
 The summary's db object must be inside "ovs" ("ovs":{...,"db":{...}}). Checks made with
 check_later() do not stop the test: it runs to the end and then fails listing them.
@@ -563,6 +565,34 @@ def main():
               "samples then [(s, ifInOctets, ifInUcastPkts)]: %s" %
               (empty[1] - empty[0], in_window))
         time.sleep(POLLING + 1.0)  # one counter sample with the column written again
+
+        # ---- 5c. ovs-vswitchd stopped (SIGSTOP): its control socket accepts but never
+        # answers dpif/show. dpsflow must keep following the database all the same: the
+        # target moved back to PORT1 (ovs-vsctl --no-wait: nobody applies it in OVS) must get
+        # dpsflow's counter samples within FOLLOW_S plus one dpif/show timeout (1 s).
+        vs_pid = ovs.pid("ovs-vswitchd")
+        h.check(vs_pid is not None, "ovs-vswitchd pid %s from its pidfile" % vs_pid)
+        os.kill(vs_pid, signal.SIGSTOP)
+        try:
+            time.sleep(2.5)  # at least one dpif/show refresh meets the stopped process
+            t_cmd5 = time.monotonic()
+            ovs.vsctl("--no-wait", "set", "sflow", sflow_uuid,
+                      'targets="127.0.0.1:%d"' % sink1.port)
+
+            def counters_at_port1():
+                got = sink1.counters(t_cmd5)
+                return got[0][0] if got else None
+            t_c5 = wait_until(counters_at_port1, FOLLOW_S + 1 + POLLING + 3, 0.05)
+        finally:
+            os.kill(vs_pid, signal.SIGCONT)
+        follow5 = (t_c5 - t_cmd5) if t_c5 else None
+        print("step 5c: ovs-vswitchd stopped; counter samples at PORT1 %s s after ovs-vsctl"
+              % ("%.3f" % follow5 if follow5 else "-"))
+        h.check(follow5 is not None and follow5 <= FOLLOW_S + 1 + POLLING,
+                "with ovs-vswitchd stopped (dpif/show unanswered) dpsflow still follows the "
+                "database: counters at the new target %.3f s after ovs-vsctl (<= %.1f s)" %
+                (follow5 if follow5 else -1, FOLLOW_S + 1 + POLLING))
+        time.sleep(1.0)
 
         # ---- the main run's end: summary, delivery, counter values
         rc = stop_dpsflow(p, err)
