@@ -24,6 +24,7 @@ struct port_pools {
 struct dps_ovs_source {
 	unsigned n_bridges;                   /* 0: every bridge OVS samples */
 	char bridges[DPS_CONFIG_MAX_OVS_BRIDGES][DPS_CONFIG_IFNAME_MAX];
+	const char *bridge_names[DPS_CONFIG_MAX_OVS_BRIDGES]; /* bridges[], as the helper takes */
 	unsigned n_readers;
 	struct dps_ovs_reader readers[DPS_CONFIG_MAX_OVS_RINGS];
 	enum dps_ovs_reader_state logged[DPS_CONFIG_MAX_OVS_RINGS];
@@ -101,6 +102,8 @@ struct dps_ovs_source *dps_ovs_source_create(const struct dps_config *cfg,
 	s->n_readers = cfg->n_ovs_rings;
 	s->n_bridges = cfg->n_ovs_bridges;
 	memcpy(s->bridges, cfg->ovs_bridges, sizeof(s->bridges));
+	for (unsigned i = 0; i < s->n_bridges; i++)
+		s->bridge_names[i] = s->bridges[i];
 	for (unsigned i = 0; i < s->n_readers; i++) {
 		dps_ovs_reader_init(&s->readers[i], cfg->ovs_rings[i]);
 		s->logged[i] = (enum dps_ovs_reader_state)-1;
@@ -155,11 +158,7 @@ static struct port_pools *pools_of(struct dps_ovs_source *s, uint32_t odp_port)
 
 static bool bridge_wanted(const struct dps_ovs_source *s, const char *bridge)
 {
-	const char *names[DPS_CONFIG_MAX_OVS_BRIDGES];
-
-	for (unsigned i = 0; i < s->n_bridges; i++)
-		names[i] = s->bridges[i];
-	return dps_ovsdb_bridge_wanted(names, s->n_bridges, bridge);
+	return dps_ovsdb_bridge_wanted(s->bridge_names, s->n_bridges, bridge);
 }
 
 /* The action list as OVS itself prints it (ovs-appctl dpctl/dump-flows), when this build has
