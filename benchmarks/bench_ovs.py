@@ -322,7 +322,9 @@ def sample_cost(ctx, callgrind, write_csv):
     cmd = (["gcc", "-O2", "-g", "-I" + obj, "-I" + src, "-I" + os.path.join(src, "include"),
             "-I" + os.path.join(obj, "include"), "-I" + os.path.join(src, "lib"),
             "-I" + os.path.join(obj, "lib"), "-I/usr/include/dpdk",
-            "-I/usr/include/x86_64-linux-gnu/dpdk", "-include", "rte_config.h", "-mssse3",
+            "-I/usr/include/x86_64-linux-gnu/dpdk",
+            "-I" + os.path.join(TOP, "tests", "dpdk_app", "ovs"),   # ovs_sflow_action.h
+            "-include", "rte_config.h", "-mssse3",
             "-o", exe, os.path.join(HERE, "bench_ovs_sample.c"), lib] + libs +
            ["-lssl", "-lcrypto", "-lcap-ng", "-lpthread", "-lrt"])
     p = subprocess.run(cmd, capture_output=True, text=True)

@@ -21,6 +21,7 @@
 #include "odp-netlink.h"
 #include "odp-util.h"
 #include "openvswitch/ofpbuf.h"
+#include "ovs_sflow_action.h"
 
 static void cb(void *dp, struct dp_packet_batch *b, const struct nlattr *a, bool steal)
 {
@@ -44,25 +45,6 @@ run_offload(struct sflow_ring_map *m, struct sflow_ring_pmd *st, struct dp_packe
 {
     sflow_ring_offer(m, st, 1, b, acts, (const struct nlattr *) ((const char *) acts + len),
                      0);
-}
-
-/* The sFlow sample action ofproto gives a flow whose output is 'output'. */
-static void put_sflow_action(struct ofpbuf *buf, uint32_t n, uint32_t output)
-{
-    size_t s = nl_msg_start_nested(buf, OVS_ACTION_ATTR_SAMPLE);
-    nl_msg_put_u32(buf, OVS_SAMPLE_ATTR_PROBABILITY, UINT32_MAX / n);
-    size_t a = nl_msg_start_nested(buf, OVS_SAMPLE_ATTR_ACTIONS);
-    struct user_action_cookie ck;
-    memset(&ck, 0, sizeof ck);
-    ck.type = USER_ACTION_COOKIE_SFLOW;
-    ck.sflow.output = output;
-    size_t u = nl_msg_start_nested(buf, OVS_ACTION_ATTR_USERSPACE);
-    nl_msg_put_u32(buf, OVS_USERSPACE_ATTR_PID, 0);
-    nl_msg_put_unspec(buf, OVS_USERSPACE_ATTR_USERDATA, &ck, sizeof ck);
-    nl_msg_put_flag(buf, OVS_USERSPACE_ATTR_ACTIONS);
-    nl_msg_end_nested(buf, u);
-    nl_msg_end_nested(buf, a);
-    nl_msg_end_nested(buf, s);
 }
 
 #define MAX_PORTS 8
@@ -98,6 +80,11 @@ int main(int argc, char **argv)
     struct dp_packet_batch b;
     for (int it = 0; it < iters; it++) {
         int p = it % ports;
+        if (it % 1024 == 0) {
+            /* as the PMD loop does: an RCU quiesce at least every 1025 iterations (the
+             * offload then compares the action's bytes once more) */
+            sflow_ring_pmd_quiesced(&st);
+        }
         dp_packet_batch_init(&b);
         for (int i = 0; i < 32; i++) dp_packet_batch_add(&b, pk[p][i]);
         run_stock(&b, buf[p].data, buf[p].size);

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * test_sflow_ring_fast.c - the OVS patch's inline fast path (ovs_patches/0001,
+ * lib/dpif-netdev-sflow-ring.h), built against the patched tree's libopenvswitch.
+ *
+ * The fast path recognises a flow's sFlow sample action by its pointer while the PMD thread
+ * has not quiesced since the action's bytes were last compared (nothing the thread read can
+ * be freed before it quiesces), and compares the bytes again after each quiesce. These tests
+ * pin that contract down by changing an action's bytes in place, which a real datapath never
+ * does inside one epoch, so that which check ran is visible in the port's sampling rate:
+ *   - same pointer, same epoch: the pointer check is trusted (the old rate stays);
+ *   - after sflow_ring_pmd_quiesced(): the bytes are compared, the change is seen at once;
+ *   - the non-PMD instance (never reports a quiesce): the bytes are compared every batch;
+ *   - a copy of the same bytes elsewhere still takes the fast path (no parse).
+ * A thread's first batch claims a ring, which starts its state afresh (epoch included): the
+ * fixture's arm() gets each test past that.
+ */
+#include <config.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "dp-packet.h"
+#include "dpif-netdev-sflow-ring.h"
+#include "netlink.h"
+#include "odp-netlink.h"
+#include "odp-util.h"
+#include "openvswitch/ofpbuf.h"
+#include "ovs_sflow_action.h"
+
+#define OLD_RATE (1u << 24) /* gaps of ~1.7e7 packets: no sample within these tests */
+#define NEW_RATE 2u         /* gaps of 1..3 packets: a sample in every 32-packet batch */
+
+/* The rate the ring reports for a flow asking for 1:n (OVS's probability is UINT32_MAX / n,
+ * rounded back to the nearest N). */
+static uint32_t reported(uint32_t n)
+{
+    uint32_t p = UINT32_MAX / n;
+    return (uint32_t) (((uint64_t) UINT32_MAX + p / 2) / p);
+}
+
+struct fixture {
+    char path[64];
+    struct sflow_ring_map *map;
+    struct sflow_ring_pmd st;
+    struct dp_packet *pkts[32];
+    struct dp_packet_batch batch;
+    struct ofpbuf action;       /* where the datapath's flow keeps its actions */
+};
+
+/* The flow's actions become the sample action for 1:n (output 2), in place. */
+static void set_action(struct ofpbuf *buf, uint32_t n)
+{
+    ofpbuf_clear(buf);
+    put_sflow_action(buf, n, 2);
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "/dev/shm/dps-test-sflow-fast-%d.ring", (int) getpid());
+    f->map = sflow_ring_map_create(f->path);
+    if (!f->map) {
+        free(f);
+        return -1;
+    }
+    sflow_ring_pmd_init(&f->st);
+    for (int i = 0; i < 32; i++) {
+        f->pkts[i] = dp_packet_new(128);
+        dp_packet_put_zeros(f->pkts[i], 64);
+        f->pkts[i]->md.in_port.odp_port = u32_to_odp(1);
+    }
+    ofpbuf_init(&f->action, 256);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    sflow_ring_pmd_release(&f->st, f->map);
+    sflow_ring_map_destroy(f->map);
+    unlink(f->path);
+    for (int i = 0; i < 32; i++) {
+        dp_packet_delete(f->pkts[i]);
+    }
+    ofpbuf_uninit(&f->action);
+    free(f);
+    return 0;
+}
+
+/* One 32-packet batch from port 1 whose flow's actions start at 'sample'. */
+static void offer(struct fixture *f, const struct nlattr *sample)
+{
+    dp_packet_batch_init(&f->batch);
+    for (int i = 0; i < 32; i++) {
+        dp_packet_batch_add(&f->batch, f->pkts[i]);
+    }
+    assert_true(sflow_ring_offer(f->map, &f->st, 1, &f->batch, sample,
+                                 (const struct nlattr *) ((const char *) sample +
+                                                          sample->nla_len), 0));
+}
+
+/* The first batches of a fresh thread: the first claims a ring (which starts the thread's
+ * state afresh, its epoch included), the second parses the action and arms the port's fast
+ * entry. A PMD thread then quiesces, and the next batch compares the bytes once and records
+ * the pointer; the non-PMD instance never quiesces. 3 batches in all. */
+static void arm(struct fixture *f, const struct nlattr *sample, bool pmd)
+{
+    offer(f, sample);
+    offer(f, sample);
+    struct sflow_ring_fast *e = &f->st.fast[1 & (SFLOW_RING_FAST - 1)];
+    assert_int_equal(e->len, sample->nla_len);
+    if (pmd) {
+        sflow_ring_pmd_quiesced(&f->st);
+    }
+    offer(f, sample);
+    if (pmd) {
+        assert_ptr_equal(e->checked, sample);
+    } else {
+        assert_null(e->checked);
+    }
+}
+
+static struct dps_ovs_port_stats *port_stats(struct fixture *f)
+{
+    struct sflow_ring_fast *e = &f->st.fast[1 & (SFLOW_RING_FAST - 1)];
+    assert_int_equal(e->port, 1);
+    assert_non_null(e->stats);
+    return e->stats;
+}
+
+static void test_pointer_trusted_within_epoch(void **state)
+{
+    struct fixture *f = *state;
+    set_action(&f->action, OLD_RATE);
+    const struct nlattr *sample = f->action.data;
+    arm(f, sample, true);
+    struct dps_ovs_port_stats *ps = port_stats(f);
+    assert_int_equal(ps->sampling_rate, reported(OLD_RATE));
+    assert_int_equal(ps->sample_pool, 3 * 32);
+
+    /* same place, new bytes, same epoch: the pointer is trusted, nothing is re-read */
+    void *before = f->action.data;
+    set_action(&f->action, NEW_RATE);
+    assert_ptr_equal(before, f->action.data);
+    for (int i = 0; i < 10; i++) {
+        offer(f, sample);
+    }
+    assert_int_equal(ps->sampling_rate, reported(OLD_RATE));
+    assert_int_equal(ps->samples, 0);
+    assert_int_equal(ps->sample_pool, 13 * 32);
+
+    /* after a quiesce the bytes are compared: the new rate is seen in the next batch */
+    sflow_ring_pmd_quiesced(&f->st);
+    offer(f, sample);
+    assert_int_equal(ps->sampling_rate, reported(NEW_RATE));
+    assert_true(ps->samples >= 1);
+    assert_int_equal(ps->sample_pool, 14 * 32);
+}
+
+static void test_non_pmd_compares_every_batch(void **state)
+{
+    struct fixture *f = *state;             /* never quiesced: the non-PMD instance */
+    set_action(&f->action, OLD_RATE);
+    const struct nlattr *sample = f->action.data;
+    arm(f, sample, false);
+    struct dps_ovs_port_stats *ps = port_stats(f);
+    assert_int_equal(ps->sampling_rate, reported(OLD_RATE));
+
+    set_action(&f->action, NEW_RATE);
+    offer(f, sample);
+    assert_int_equal(ps->sampling_rate, reported(NEW_RATE));
+    assert_true(ps->samples >= 1);
+    assert_int_equal(ps->sample_pool, 4 * 32);
+}
+
+static void test_same_bytes_elsewhere_stay_fast(void **state)
+{
+    struct fixture *f = *state;
+    set_action(&f->action, OLD_RATE);
+    arm(f, f->action.data, true);
+    struct dps_ovs_port_stats *ps = port_stats(f);
+
+    /* the flow was re-installed: same bytes at another address */
+    struct ofpbuf copy;
+    ofpbuf_init(&copy, 256);
+    ofpbuf_put(&copy, f->action.data, f->action.size);
+    assert_ptr_not_equal(copy.data, f->action.data);
+    uint64_t countdown = f->st.countdown[f->st.fast[1].slot];
+    offer(f, copy.data);
+    struct sflow_ring_fast *e = &f->st.fast[1 & (SFLOW_RING_FAST - 1)];
+    assert_ptr_equal(e->checked, copy.data);    /* accepted by the byte compare */
+    assert_int_equal(f->st.countdown[e->slot], countdown - 32);  /* the same gap goes on */
+    assert_int_equal(ps->sampling_rate, reported(OLD_RATE));
+    assert_int_equal(ps->sample_pool, 4 * 32);
+    ofpbuf_uninit(&copy);
+}
+
+static void test_changed_pointer_and_bytes_take_slow_path(void **state)
+{
+    struct fixture *f = *state;
+    set_action(&f->action, OLD_RATE);
+    arm(f, f->action.data, true);
+    struct dps_ovs_port_stats *ps = port_stats(f);
+
+    /* a new flow (new buffer) with another rate, same epoch: the pointer differs, so the
+     * bytes are compared and the change is seen at once */
+    struct ofpbuf other;
+    ofpbuf_init(&other, 256);
+    set_action(&other, NEW_RATE);
+    offer(f, other.data);
+    assert_int_equal(ps->sampling_rate, reported(NEW_RATE));
+    assert_true(ps->samples >= 1);
+    ofpbuf_uninit(&other);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_pointer_trusted_within_epoch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_non_pmd_compares_every_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_bytes_elsewhere_stay_fast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changed_pointer_and_bytes_take_slow_path, setup,
+                                        teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
