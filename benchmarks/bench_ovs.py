@@ -36,6 +36,26 @@ class OvsBenchError(Exception):
     pass
 
 
+def write_dpsflow_conf(path, sink_port, ring, db):
+    """dpsflow's config for the offload: the ring, OVSDB, one collector (the sink)."""
+    with open(path, "w") as f:
+        f.write("sflow {\n  agent.cidr = 127.0.0.0/8\n  polling = 0\n"
+                "  collector { ip = 127.0.0.1 udpport = %d }\n}\n"
+                "ovs {\n  ring = %s\n  db = unix:%s\n}\n" % (sink_port, ring, db))
+    return path
+
+
+def remove_dpsflow_files(file_prefix, ring):
+    """dpsflow's hugepage files and EAL runtime directory (DPDK leaves them behind), and the
+    ring file."""
+    for f in glob.glob("/dev/hugepages/%s*" % file_prefix) + [ring]:
+        try:
+            os.unlink(f)
+        except OSError:
+            pass
+    shutil.rmtree("/var/run/dpdk/" + file_prefix, ignore_errors=True)
+
+
 def _traffic(ctx, which):
     if which == "null":
         return ("net_null0,size=64", "net_null1,size=64")
@@ -77,7 +97,7 @@ def _measure(ovs, seconds):
     return pkts / dt / 1e6
 
 
-def _ring_totals(ring):
+def ring_totals(ring):
     try:
         st = ring_file.read(ring)
     except (OSError, ValueError):
@@ -107,12 +127,8 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log, settle=None
         ovs.ofctl("add-flow", "br0", "in_port=1,actions=output:2")
         ovs.ofctl("add-flow", "br0", "in_port=2,actions=output:1")
         if variant == "patched":
-            conf = os.path.join(ctx.logs, "ovs-dpsflow.conf")
-            with open(conf, "w") as f:
-                f.write("sflow {\n  agent.cidr = 127.0.0.0/8\n  polling = 0\n"
-                        "  collector { ip = 127.0.0.1 udpport = %d }\n}\n"
-                        "ovs {\n  ring = %s\n  db = unix:%s\n}\n" %
-                        (ctx.sink.port, ring, ovs.db))
+            conf = write_dpsflow_conf(os.path.join(ctx.logs, "ovs-dpsflow.conf"),
+                                      ctx.sink.port, ring, ovs.db)
             duration = int(len(rates) * (seconds + 3) + 10)
             cmd = [ctx.dpsflow, "--no-pci", "--file-prefix", file_prefix,
                    "-l", "0", "--log-level", "lib.eal:error", "--", "--config", conf,
@@ -123,9 +139,9 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log, settle=None
         for n in rates:
             _set_rate(ovs, n)
             time.sleep(settle if settle is not None else 1.5 if not ctx.smoke else 0.5)
-            before = _ring_totals(ring)
+            before = ring_totals(ring)
             mpps = _measure(ovs, seconds)
-            after = _ring_totals(ring)
+            after = ring_totals(ring)
             pool, written, drops = (a - b for a, b in zip(after, before))
             sampled = variant == "patched" and not _is_off(n)
             rows.append({"run": run, "traffic": traffic, "variant": variant, "N": n,
@@ -140,7 +156,7 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log, settle=None
         if dps is not None:
             ovs.vsctl("clear", "bridge", "br0", "sflow")
             time.sleep(1)
-            total = _ring_totals(ring)
+            total = ring_totals(ring)
             dps.terminate()
             out, _ = dps.communicate(timeout=60)
             summ = [json.loads(l) for l in out.splitlines()
@@ -161,13 +177,7 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log, settle=None
             dps.kill()
             dps.communicate()
         ovs.stop()
-        # dpsflow's hugepage files and runtime directory (DPDK leaves them behind)
-        for f in glob.glob("/dev/hugepages/%s*" % file_prefix) + [ring]:
-            try:
-                os.unlink(f)
-            except OSError:
-                pass
-        shutil.rmtree("/var/run/dpdk/" + file_prefix, ignore_errors=True)
+        remove_dpsflow_files(file_prefix, ring)
 
 
 def _all_runs(ctx, rates, traffics, seconds, rows, log):
@@ -241,7 +251,7 @@ def run_suite(ctx, write_csv):
 RATIO_RATES = ["off", "1000", "100", "off2"]
 
 
-def _median_ci(values):
+def median_ci(values):
     """Median and a distribution-free ~95 % CI of the median: order statistics k and
     n - k + 1 with k from the binomial(n, 1/2) (normal approximation)."""
     v = sorted(values)
@@ -290,7 +300,7 @@ def run_ratio_suite(ctx, write_csv):
             by_block.setdefault(r["block"], {})[r["N"]] = float(r["mpps"])
         for n in RATIO_RATES[1:]:
             ratios = [b[n] / b["off"] for b in by_block.values() if b.get("off")]
-            med, lo, hi = _median_ci(ratios)
+            med, lo, hi = median_ci(ratios)
             sampled = [r for r in pts if r["N"] == n and not _is_off(n)]
             summary.append({
                 "traffic": traffic, "N": n, "blocks": len(ratios),

@@ -4,8 +4,8 @@
  * forward to the peer port or free.
  *
  * Per burst, not per packet: one sampler call accounts the whole burst (no random number unless
- * a sample is taken), one zero-copy ring reservation takes all its samples, and counters are
- * bumped once. With hardware sampling the NIC draws the 1-in-N and the queue it feeds is
+ * a sample is taken) and counters are bumped once. Samples are written straight into a ring
+ * reservation the worker keeps open across bursts and publishes in batches (sample_record.h). With hardware sampling the NIC draws the 1-in-N and the queue it feeds is
  * recorded whole; the other queues' samplers are at rate 0 and only forward or free. No locks,
  * no syscalls, no allocation: a full ring or a full peer tx queue is a counted drop and the
  * loop moves on.
@@ -33,20 +33,21 @@ static const uint16_t every_packet[DPS_RX_BURST] = {
 /* A queue the NIC's sampler feeds: each packet is a copy and a sample drawn 1-in-rate. The
  * original went its way in hardware, so the copy is never forwarded. */
 static inline void
-dps_task_hw_samples(struct dps_task *t, struct rte_ring *ring, struct rte_mbuf **pkts,
-		    uint16_t n, uint32_t rate)
+dps_task_hw_samples(struct dps_task *t, struct rte_ring *ring, struct dps_record_batch *batch,
+		    struct rte_mbuf **pkts, uint16_t n, uint32_t rate)
 {
 	unsigned int queued;
 
-	queued = dps_record_enqueue(ring, pkts, every_packet, n, &t->meta, rate);
+	queued = dps_record_batch_add(ring, batch, pkts, every_packet, n, &t->meta, rate);
 	dps_counter_add(&t->hw_samples, n);
 	if (unlikely(queued != n))
 		dps_counter_add(&t->hw_drops, n - queued);
 	rte_pktmbuf_free_bulk(pkts, n);
 }
 
-static inline void
-dps_task_poll(struct dps_task *t, struct rte_ring *ring)
+/* Returns the number of packets received. */
+static inline uint16_t
+dps_task_poll(struct dps_task *t, struct rte_ring *ring, struct dps_record_batch *batch)
 {
 	struct rte_mbuf *pkts[DPS_RX_BURST];
 	uint16_t sampled_idx[DPS_RX_BURST];
@@ -56,28 +57,28 @@ dps_task_poll(struct dps_task *t, struct rte_ring *ring)
 
 	n = rte_eth_rx_burst(t->port_id, t->queue_id, pkts, DPS_RX_BURST);
 	if (n == 0)
-		return;
+		return 0;
 	dps_counter_add(&t->rx_packets, n);
 
 	/* one per-burst test of a field on this task's own line: the sample queue (and a
 	 * representor whose VF the E-Switch samples) takes every packet, the rest is unchanged */
 	hw_rate = __atomic_load_n(&t->hw_rate, __ATOMIC_RELAXED);
 	if (unlikely(hw_rate != 0)) {
-		dps_task_hw_samples(t, ring, pkts, n, hw_rate);
-		return;
+		dps_task_hw_samples(t, ring, batch, pkts, n, hw_rate);
+		return n;
 	}
 
 	n_sampled = dps_sampler_burst(&t->sampler, n, sampled_idx);
 	if (unlikely(n_sampled != 0)) {
-		queued = dps_record_enqueue(ring, pkts, sampled_idx, n_sampled, &t->meta,
-					    t->sampler.active_rate);
+		queued = dps_record_batch_add(ring, batch, pkts, sampled_idx, n_sampled,
+					      &t->meta, t->sampler.active_rate);
 		if (unlikely(queued != n_sampled))
 			dps_sampler_count_drops(&t->sampler, n_sampled - queued);
 	}
 
 	if (t->tx_port == UINT16_MAX) {
 		rte_pktmbuf_free_bulk(pkts, n);
-		return;
+		return n;
 	}
 	sent = rte_eth_tx_burst(t->tx_port, t->tx_queue, pkts, n);
 	dps_counter_add(&t->tx_packets, sent);
@@ -85,20 +86,26 @@ dps_task_poll(struct dps_task *t, struct rte_ring *ring)
 		rte_pktmbuf_free_bulk(&pkts[sent], n - sent);
 		dps_counter_add(&t->tx_dropped, n - sent);
 	}
+	return n;
 }
 
 int
 dps_worker_main(void *arg)
 {
 	struct dps_worker *w = arg;
-	unsigned int i;
+	struct dps_record_batch batch = { .reserved = 0 };
+	unsigned int i, received;
 
 	if (w->n_tasks == 0)
 		return 0; /* more lcores than queues: do not spin a core for nothing */
 
 	while (!__atomic_load_n(&dps_force_quit, __ATOMIC_RELAXED)) {
+		received = 0;
 		for (i = 0; i < w->n_tasks; i++)
-			dps_task_poll(w->tasks[i], w->ring);
+			received += dps_task_poll(w->tasks[i], w->ring, &batch);
+		dps_record_batch_round(w->ring, &batch, received == 0);
 	}
+	/* the exporter drains the rings once every worker has returned */
+	dps_record_batch_publish(w->ring, &batch);
 	return 0;
 }
