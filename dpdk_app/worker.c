@@ -5,10 +5,10 @@
  *
  * Per burst, not per packet: one sampler call accounts the whole burst (no random number unless
  * a sample is taken) and counters are bumped once. Samples are written straight into a ring
- * reservation the worker keeps open across bursts and publishes in batches (sample_record.h). With hardware sampling the NIC draws the 1-in-N and the queue it feeds is
- * recorded whole; the other queues' samplers are at rate 0 and only forward or free. No locks,
- * no syscalls, no allocation: a full ring or a full peer tx queue is a counted drop and the
- * loop moves on.
+ * reservation the worker keeps open across bursts and publishes in batches (sample_record.h).
+ * With hardware sampling the NIC draws the 1-in-N and the queue it feeds is recorded whole;
+ * the other queues' samplers are at rate 0 and only forward or free. No locks, no syscalls,
+ * no allocation: a full ring or a full peer tx queue is a counted drop and the loop moves on.
  */
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -53,7 +53,7 @@ dps_task_poll(struct dps_task *t, struct rte_ring *ring, struct dps_record_batch
 	uint16_t sampled_idx[DPS_RX_BURST];
 	uint16_t n, sent;
 	unsigned int n_sampled, queued;
-	uint32_t hw_rate;
+	uint32_t hw_rate, first_rate;
 
 	n = rte_eth_rx_burst(t->port_id, t->queue_id, pkts, DPS_RX_BURST);
 	if (n == 0)
@@ -70,8 +70,19 @@ dps_task_poll(struct dps_task *t, struct rte_ring *ring, struct dps_record_batch
 
 	n_sampled = dps_sampler_burst(&t->sampler, n, sampled_idx);
 	if (unlikely(n_sampled != 0)) {
-		queued = dps_record_batch_add(ring, batch, pkts, sampled_idx, n_sampled,
-					      &t->meta, t->sampler.active_rate);
+		/* each sample carries the rate that selected it: after a reload the burst's
+		 * first sample may still close a gap drawn with the old rate */
+		first_rate = t->sampler.first_sample_rate;
+		if (likely(first_rate == t->sampler.active_rate || n_sampled == 1)) {
+			queued = dps_record_batch_add(ring, batch, pkts, sampled_idx, n_sampled,
+						      &t->meta, first_rate);
+		} else {
+			queued = dps_record_batch_add(ring, batch, pkts, sampled_idx, 1,
+						      &t->meta, first_rate);
+			queued += dps_record_batch_add(ring, batch, pkts, sampled_idx + 1,
+						       n_sampled - 1, &t->meta,
+						       t->sampler.active_rate);
+		}
 		if (unlikely(queued != n_sampled))
 			dps_sampler_count_drops(&t->sampler, n_sampled - queued);
 	}

@@ -35,6 +35,9 @@ struct dps_sampler {
 	uint64_t rng_state;     /* PRNG state, worker-private */
 	uint32_t rate;          /* requested rate, written by any thread (relaxed) */
 	uint32_t active_rate;   /* rate the current gap was drawn with; 0 = off */
+	uint32_t first_sample_rate; /* worker-private: the rate the first sample of the last
+	                             * burst that had one was drawn with; its later samples were
+	                             * drawn with active_rate (they differ only across a change) */
 } __attribute__((aligned(64)));
 
 struct dps_sampler_stats {
@@ -54,7 +57,9 @@ void dps_sampler_read(const struct dps_sampler *s, struct dps_sampler_stats *out
 unsigned dps_sampler_burst_slow(struct dps_sampler *s, unsigned n, uint16_t *sampled_idx);
 
 /* Accounts a burst of n packets (n <= 65535) and writes the ascending indices of the sampled
- * packets into sampled_idx (room for n). Returns how many were sampled. */
+ * packets into sampled_idx (room for n). Returns how many were sampled. Each sample is to be
+ * labelled with the rate it was drawn with: first_sample_rate for sampled_idx[0], active_rate
+ * for the others. A rate change is read once per burst that holds a sample. */
 static inline unsigned dps_sampler_burst(struct dps_sampler *s, unsigned n, uint16_t *sampled_idx)
 {
 	if (__builtin_expect(s->countdown > n, 1)) {

@@ -35,6 +35,7 @@ void dps_sampler_init(struct dps_sampler *s, uint32_t rate, uint64_t seed)
 	s->drops = 0;
 	s->rate = rate;
 	s->active_rate = rate;
+	s->first_sample_rate = rate;
 	s->countdown = rate ? draw_gap(&s->rng_state, rate) : 0;
 }
 
@@ -53,8 +54,8 @@ void dps_sampler_read(const struct dps_sampler *s, struct dps_sampler_stats *out
 
 unsigned dps_sampler_burst_slow(struct dps_sampler *s, unsigned n, uint16_t *sampled_idx)
 {
+	uint32_t rate = __atomic_load_n(&s->rate, __ATOMIC_RELAXED);
 	if (s->active_rate == 0) {
-		uint32_t rate = __atomic_load_n(&s->rate, __ATOMIC_RELAXED);
 		if (rate == 0)
 			return 0;       /* still off: nothing could have been sampled */
 		__atomic_store_n(&s->active_rate, rate, __ATOMIC_RELAXED);
@@ -66,6 +67,13 @@ unsigned dps_sampler_burst_slow(struct dps_sampler *s, unsigned n, uint16_t *sam
 		}
 	}
 
+	/* The first sample ends a gap drawn with active_rate; every gap after it is drawn with
+	 * the rate read above (once per burst), so a burst's samples carry at most two rates and
+	 * the caller can label each with the rate that selected it. */
+	s->first_sample_rate = s->active_rate;
+	if (rate != s->active_rate)
+		__atomic_store_n(&s->active_rate, rate, __ATOMIC_RELAXED);
+
 	/* countdown <= n here: the sample sits inside this burst. Each further sample is placed
 	 * relative to the previous one (not to the burst start), and the countdown carries what
 	 * is left of the last gap into the next burst, so every packet is in exactly one gap. */
@@ -74,9 +82,6 @@ unsigned dps_sampler_burst_slow(struct dps_sampler *s, unsigned n, uint16_t *sam
 	unsigned taken = 0;
 	for (;;) {
 		sampled_idx[taken++] = (uint16_t)pos;
-		uint32_t rate = __atomic_load_n(&s->rate, __ATOMIC_RELAXED);
-		if (rate != s->active_rate)
-			__atomic_store_n(&s->active_rate, rate, __ATOMIC_RELAXED);
 		if (rate == 0) {
 			/* Switched off: the rest of the burst could not have been sampled. */
 			accounted = pos + 1;

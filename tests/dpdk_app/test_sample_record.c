@@ -51,10 +51,13 @@ ring_new(unsigned int count)
 static struct fixture *
 fixture_new(unsigned int ring_count)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	/* struct rte_mbuf is cache-line aligned: calloc's alignment is not enough */
+	struct fixture *f = aligned_alloc(RTE_CACHE_LINE_SIZE,
+					  RTE_ALIGN_CEIL(sizeof(*f), RTE_CACHE_LINE_SIZE));
 	unsigned int i, k;
 
 	assert_non_null(f);
+	memset(f, 0, sizeof(*f));
 	f->ring = ring_new(ring_count);
 	for (i = 0; i < N_PKTS; i++) {
 		for (k = 0; k < sizeof(f->data[i]); k++)
@@ -90,16 +93,36 @@ teardown(void **state)
 	return 0;
 }
 
+/* Packet i's record is labelled with rate 1000 + i, so a record written in the wrong call
+ * or slot shows. */
 static unsigned int
 add(struct fixture *f, unsigned int first, unsigned int n)
 {
-	return dps_record_batch_add(f->ring, &f->batch, f->pkts, &f->idx[first], n, &f->meta,
-				    1000);
+	unsigned int queued = 0, got;
+
+	/* one call per run of equal rates, as the worker makes: here every packet its own */
+	for (unsigned int i = 0; i < n; i++) {
+		got = dps_record_batch_add(f->ring, &f->batch, f->pkts, &f->idx[first + i], 1,
+					   &f->meta, 1000 + first + i);
+		queued += got;
+		if (got == 0)
+			break;
+	}
+	return queued;
 }
 
-/* Dequeues one record and checks that it is packet i's, byte for byte. */
+/* The same, all n in one call with one rate (a burst's samples). */
+#define BURST_RATE 77
+static unsigned int
+add_burst(struct fixture *f, unsigned int first, unsigned int n)
+{
+	return dps_record_batch_add(f->ring, &f->batch, f->pkts, &f->idx[first], n, &f->meta,
+				    BURST_RATE);
+}
+
+/* Dequeues one record and checks that it is packet i's, byte for byte, written with `rate`. */
 static void
-expect_record(struct fixture *f, unsigned int i)
+expect_rec(struct fixture *f, unsigned int i, uint32_t rate)
 {
 	struct dps_sample_record rec;
 
@@ -110,9 +133,16 @@ expect_record(struct fixture *f, unsigned int i)
 	assert_int_equal(rec.frame_len, 100 + i);
 	assert_int_equal(rec.in_ifindex, 11);
 	assert_int_equal(rec.out_ifindex, 12);
-	assert_int_equal(rec.sampling_rate, 1000);
+	assert_int_equal(rec.sampling_rate, rate);
 	assert_int_equal(rec.reserved, 0);
 	assert_memory_equal(rec.header, f->data[i], 64);
+}
+
+/* packet i, written by add() */
+static void
+expect_record(struct fixture *f, unsigned int i)
+{
+	expect_rec(f, i, 1000 + i);
 }
 
 static void
@@ -178,13 +208,15 @@ test_burst_larger_than_batch(void **state)
 	unsigned int i;
 
 	assert_int_equal(add(f, 0, 3), 3);
-	assert_int_equal(add(f, 3, 30), 30);
+	assert_int_equal(add_burst(f, 3, 30), 30);
 	/* the first batch filled during the burst; the burst's remainder opened a second one
 	 * of 30 - 13 = 17 slots, also filled */
 	assert_int_equal(rte_ring_count(f->ring), 33);
 	assert_int_equal(f->batch.reserved, 0);
-	for (i = 0; i < 33; i++)
+	for (i = 0; i < 3; i++)
 		expect_record(f, i);
+	for (i = 3; i < 33; i++)
+		expect_rec(f, i, BURST_RATE);
 }
 
 static void
@@ -194,16 +226,17 @@ test_wraps_in_order(void **state)
 	struct dps_sample_record rec;
 	unsigned int i;
 
+	memset(&rec, 0x55, sizeof(rec)); /* filler a misplaced record would be read as */
 	/* move head and tail to slot 60 of 64 */
 	for (i = 0; i < 60; i++) {
 		assert_int_equal(rte_ring_enqueue_elem(f->ring, &rec, sizeof(rec)), 0);
 		assert_int_equal(rte_ring_dequeue_elem(f->ring, &rec, sizeof(rec)), 0);
 	}
-	assert_int_equal(add(f, 10, 8), 8);
+	assert_int_equal(add_burst(f, 10, 8), 8);
 	assert_int_equal(f->batch.zcd.n1, 4); /* the reservation really wrapped */
 	dps_record_batch_publish(f->ring, &f->batch);
 	for (i = 10; i < 18; i++)
-		expect_record(f, i);
+		expect_rec(f, i, BURST_RATE);
 }
 
 static void
@@ -221,14 +254,15 @@ test_ring_full(void **state)
 	dps_record_batch_round(f->ring, &f->batch, true);
 	/* the 12 slots reserved and not written went back: they can be filled again */
 	assert_int_equal(rte_ring_count(f->ring), 51);
-	assert_int_equal(add(f, 1, 20), 12);
+	assert_int_equal(add_burst(f, 1, 20), 12);
 	assert_int_equal(rte_ring_count(f->ring), 63);
 	assert_int_equal(add(f, 13, 1), 0); /* full: the caller counts the drop */
 	assert_int_equal(f->batch.reserved, 0);
 	for (i = 0; i < 50; i++)
 		assert_int_equal(rte_ring_dequeue_elem(f->ring, &rec, sizeof(rec)), 0);
-	for (i = 0; i < 13; i++)
-		expect_record(f, i);
+	expect_record(f, 0);
+	for (i = 1; i < 13; i++)
+		expect_rec(f, i, BURST_RATE);
 }
 
 /* headerBytes larger than the frame: the record holds the whole frame */

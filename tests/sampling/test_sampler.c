@@ -287,6 +287,44 @@ static void test_off_and_on(void **state)
 	assert_int_equal(st.rate, 0);
 }
 
+/* Every sample is labelled with the rate of the gap that selected it: a change applies after
+ * the pending sample, so the first sample of the burst that sees it keeps the old rate. */
+static void test_sample_rates_across_change(void **state)
+{
+	(void)state;
+	struct dps_sampler s;
+	uint16_t idx[64];
+	dps_sampler_init(&s, 1, 5);
+	assert_int_equal(dps_sampler_burst(&s, 4, idx), 4);
+	assert_int_equal(s.first_sample_rate, 1);
+	assert_int_equal(s.active_rate, 1);
+
+	/* 1 -> 2 in the middle of the stream: idx[0] closes a gap of rate 1, the rest rate 2 */
+	dps_sampler_set_rate(&s, 2);
+	unsigned n = dps_sampler_burst(&s, 64, idx);
+	assert_true(n >= 2);
+	assert_int_equal(idx[0], 0);
+	assert_int_equal(s.first_sample_rate, 1);
+	assert_int_equal(s.active_rate, 2);
+
+	/* steady again: both labels agree (the burst loop may end on a carried gap: feed until
+	 * a burst has a sample) */
+	do
+		n = dps_sampler_burst(&s, 64, idx);
+	while (n == 0);
+	assert_int_equal(s.first_sample_rate, 2);
+	assert_int_equal(s.active_rate, 2);
+
+	/* switched off: the pending sample still carries 2; nothing after it is sampled */
+	dps_sampler_set_rate(&s, 0);
+	do
+		n = dps_sampler_burst(&s, 64, idx);
+	while (n == 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(s.first_sample_rate, 2);
+	assert_int_equal(s.active_rate, 0);
+}
+
 static void test_drops_and_read(void **state)
 {
 	(void)state;
@@ -371,6 +409,7 @@ int main(void)
 		cmocka_unit_test(test_fast_path_draws_nothing),
 		cmocka_unit_test(test_rate_change_mid_stream),
 		cmocka_unit_test(test_off_and_on),
+		cmocka_unit_test(test_sample_rates_across_change),
 		cmocka_unit_test(test_drops_and_read),
 		cmocka_unit_test(test_max_rate),
 		cmocka_unit_test(test_independent_seeds),
