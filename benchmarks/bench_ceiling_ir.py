@@ -32,6 +32,8 @@ import shutil
 import subprocess
 import tempfile
 
+from cg_files import total_ir
+
 ARMS_FULL = [("testpmd", None), ("testpmd-aa", None), ("dpsflow", 0), ("dpsflow", 10000),
              ("dpsflow", 1000), ("dpsflow", 100), ("dpsflow", 10), ("dpsflow", 1)]
 ARMS_SMOKE = [("testpmd", None), ("dpsflow", 100)]
@@ -50,15 +52,8 @@ class IrError(Exception):
 
 def _thread_irs(outdir):
     """{part: Ir} from callgrind's per-thread files cg.<pid>-<part>."""
-    irs = {}
-    for path in glob.glob(os.path.join(outdir, "cg.*-*")):
-        part = int(path.rsplit("-", 1)[1])
-        with open(path) as f:
-            for line in f:
-                if line.startswith(("summary:", "totals:")):
-                    irs[part] = int(line.split()[1])
-                    break
-    return irs
+    return {int(path.rsplit("-", 1)[1]): total_ir(path)
+            for path in glob.glob(os.path.join(outdir, "cg.*-*"))}
 
 
 def _run_point(b, ctx, tag, vdevs, ports, program, n, seconds):

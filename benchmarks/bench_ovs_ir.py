@@ -36,12 +36,13 @@ commands get long timeouts, and the ports are added last, once the bridge and fl
 """
 import glob
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+
+from cg_files import calls, total_ir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
@@ -115,33 +116,6 @@ class _VgSandbox(OvsSandbox):
                 self.vg.wait()
 
 
-def _calls(path, names):
-    """Calls to the functions `names` recorded in one callgrind dump (name compression:
-    cfn=(id) name the first time, cfn=(id) after)."""
-    ids, total, want = {}, 0, False
-    with open(path) as f:
-        for line in f:
-            if line.startswith(("fn=", "cfn=")):
-                m = re.match(r"(c?fn)=\((\d+)\)(?: (.*))?", line.strip())
-                if m:
-                    if m.group(3):
-                        ids[m.group(2)] = m.group(3)
-                    if m.group(1) == "cfn":
-                        want = ids.get(m.group(2)) in names
-            elif want and line.startswith("calls="):
-                total += int(line.split("=")[1].split()[0])
-                want = False
-    return total
-
-
-def _dump_ir(path):
-    with open(path) as f:
-        for line in f:
-            if line.startswith(("summary:", "totals:")):
-                return int(line.split()[1])
-    return 0
-
-
 def _set_variant(ovs, ctx, variant, n, ring):
     """sFlow off / offloaded 1:n / OVS's own 1:n, on the running instance. The datapath
     flows are modified in place (same match, new actions), so the classifier's work per
@@ -172,22 +146,22 @@ def _window(ovs, pid, tmp, dump_no, seconds, ring, tag, logs):
     dumps = []
     for _ in range(60):   # callgrind_control returns once the dump is requested
         dumps = glob.glob(os.path.join(tmp, "cg.%d.%d-*" % (pid, dump_no)))
-        if dumps and max(_dump_ir(d) for d in dumps) > 0:
+        if dumps and max(total_ir(d) for d in dumps) > 0:
             break
         time.sleep(1)
     if not dumps:
         raise OvsIrError("%s: no callgrind dump" % tag)
-    pmd = max(dumps, key=_dump_ir)
+    pmd = max(dumps, key=total_ir)
     # kept for callgrind_annotate (logs/ is not in git)
     shutil.copy(pmd, os.path.join(logs, "ovs-ir-%s.pmd.callgrind" % tag))
-    packets = _calls(pmd, (SIMPLE_MATCH,)) or _calls(pmd, (EXTRACT,))
+    packets = calls(pmd, (SIMPLE_MATCH,)) or calls(pmd, (EXTRACT,))
     stats = p1 - p0
     # the stats are read over the control socket just inside the zero/dump window: the
     # two counts differ by what the PMD did during those round trips
     if packets <= 0 or abs(packets - stats) > 0.05 * packets:
         raise OvsIrError("%s: %d packets in the dump, pmd-stats-show says %d" %
                          (tag, packets, stats))
-    return _dump_ir(pmd), packets, stats, tuple(b - a for a, b in zip(ring0, ring1))
+    return total_ir(pmd), packets, stats, tuple(b - a for a, b in zip(ring0, ring1))
 
 
 def _measure_all(ctx, variants, seconds, settle, logs):

@@ -114,12 +114,13 @@ dps_record_batch_round(struct rte_ring *ring, struct dps_record_batch *b, bool i
 /*
  * Writes records for pkts[idx[0..n)] into the open reservation, opening a new one when it is
  * full. Returns how many were written; the rest are the caller's drops (ring full). A batch
- * that fills up is published at once.
+ * that fills up is published at once. The first record is labelled first_rate, the others
+ * rate: the sampler's two labels for a burst (dps_sampler.h), equal except across a change.
  */
 static inline unsigned int
 dps_record_batch_add(struct rte_ring *ring, struct dps_record_batch *b,
 		     struct rte_mbuf *const *pkts, const uint16_t *idx, unsigned int n,
-		     const struct dps_record_meta *meta, uint32_t rate)
+		     const struct dps_record_meta *meta, uint32_t first_rate, uint32_t rate)
 {
 	struct dps_sample_record *rec;
 	unsigned int queued = 0, want;
@@ -138,7 +139,8 @@ dps_record_batch_add(struct rte_ring *ring, struct dps_record_batch *b,
 			rec = (struct dps_sample_record *)b->zcd.ptr1 + b->used;
 		else /* the reservation wrapped around the ring's end */
 			rec = (struct dps_sample_record *)b->zcd.ptr2 + (b->used - b->zcd.n1);
-		dps_record_fill(rec, pkts[idx[queued]], meta, header_bytes, rate);
+		dps_record_fill(rec, pkts[idx[queued]], meta, header_bytes,
+				queued == 0 ? first_rate : rate);
 		queued++;
 		if (++b->used == b->reserved)
 			dps_record_batch_publish(ring, b);

@@ -38,7 +38,7 @@ dps_task_hw_samples(struct dps_task *t, struct rte_ring *ring, struct dps_record
 {
 	unsigned int queued;
 
-	queued = dps_record_batch_add(ring, batch, pkts, every_packet, n, &t->meta, rate);
+	queued = dps_record_batch_add(ring, batch, pkts, every_packet, n, &t->meta, rate, rate);
 	dps_counter_add(&t->hw_samples, n);
 	if (unlikely(queued != n))
 		dps_counter_add(&t->hw_drops, n - queued);
@@ -53,7 +53,7 @@ dps_task_poll(struct dps_task *t, struct rte_ring *ring, struct dps_record_batch
 	uint16_t sampled_idx[DPS_RX_BURST];
 	uint16_t n, sent;
 	unsigned int n_sampled, queued;
-	uint32_t hw_rate, first_rate;
+	uint32_t hw_rate;
 
 	n = rte_eth_rx_burst(t->port_id, t->queue_id, pkts, DPS_RX_BURST);
 	if (n == 0)
@@ -72,17 +72,9 @@ dps_task_poll(struct dps_task *t, struct rte_ring *ring, struct dps_record_batch
 	if (unlikely(n_sampled != 0)) {
 		/* each sample carries the rate that selected it: after a reload the burst's
 		 * first sample may still close a gap drawn with the old rate */
-		first_rate = t->sampler.first_sample_rate;
-		if (likely(first_rate == t->sampler.active_rate || n_sampled == 1)) {
-			queued = dps_record_batch_add(ring, batch, pkts, sampled_idx, n_sampled,
-						      &t->meta, first_rate);
-		} else {
-			queued = dps_record_batch_add(ring, batch, pkts, sampled_idx, 1,
-						      &t->meta, first_rate);
-			queued += dps_record_batch_add(ring, batch, pkts, sampled_idx + 1,
-						       n_sampled - 1, &t->meta,
-						       t->sampler.active_rate);
-		}
+		queued = dps_record_batch_add(ring, batch, pkts, sampled_idx, n_sampled, &t->meta,
+					      t->sampler.first_sample_rate,
+					      t->sampler.active_rate);
 		if (unlikely(queued != n_sampled))
 			dps_sampler_count_drops(&t->sampler, n_sampled - queued);
 	}

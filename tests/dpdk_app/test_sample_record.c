@@ -103,7 +103,7 @@ add(struct fixture *f, unsigned int first, unsigned int n)
 	/* one call per run of equal rates, as the worker makes: here every packet its own */
 	for (unsigned int i = 0; i < n; i++) {
 		got = dps_record_batch_add(f->ring, &f->batch, f->pkts, &f->idx[first + i], 1,
-					   &f->meta, 1000 + first + i);
+					   &f->meta, 1000 + first + i, 1);
 		queued += got;
 		if (got == 0)
 			break;
@@ -117,7 +117,7 @@ static unsigned int
 add_burst(struct fixture *f, unsigned int first, unsigned int n)
 {
 	return dps_record_batch_add(f->ring, &f->batch, f->pkts, &f->idx[first], n, &f->meta,
-				    BURST_RATE);
+				    BURST_RATE, BURST_RATE);
 }
 
 /* Dequeues one record and checks that it is packet i's, byte for byte, written with `rate`. */
@@ -265,6 +265,25 @@ test_ring_full(void **state)
 		expect_rec(f, i, BURST_RATE);
 }
 
+/* A burst across a rate change: its first record has the old rate, the others the new,
+ * also when the first record closes one reservation and the others open the next. */
+static void
+test_two_rates(void **state)
+{
+	struct fixture *f = *state;
+	unsigned int i;
+
+	assert_int_equal(add_burst(f, 0, DPS_RECORD_BATCH - 1), DPS_RECORD_BATCH - 1);
+	assert_int_equal(dps_record_batch_add(f->ring, &f->batch, f->pkts, &f->idx[20], 4,
+					      &f->meta, 100, 1000), 4);
+	dps_record_batch_publish(f->ring, &f->batch);
+	for (i = 0; i < DPS_RECORD_BATCH - 1; i++)
+		expect_rec(f, i, BURST_RATE);
+	expect_rec(f, 20, 100);
+	for (i = 21; i < 24; i++)
+		expect_rec(f, i, 1000);
+}
+
 /* headerBytes larger than the frame: the record holds the whole frame */
 static void
 test_short_frame(void **state)
@@ -293,6 +312,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_burst_larger_than_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wraps_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ring_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_rates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_short_frame, setup, teardown),
 	};
 
