@@ -608,7 +608,7 @@ def suite_micro(ctx):
             note + ("; the goal figure (unsampled packets)" if n == 1000 else ""))
     # decoder, per packet type: full decode and (if built) the exporter's view-only path
     has_export = "exporter path" in run_bounded([decoder, "1", "ipv4_tcp", "--export"], 60)[1]
-    for typ in ("ipv4_tcp", "vxlan", "geneve", "nsh_gpe"):
+    for typ in ("ipv4_tcp", "vxlan", "geneve", "geneve_v4", "nsh_gpe"):
         ir, cmd, _ = ir_per_unit(lambda i, typ=typ: [decoder, str(i), typ], "dps_decode_packet",
                                  lambda i: i, k)
         row("decoder", typ + " dps_decode_packet", "instructions/packet", fmt(ir, 1), "Ir", cmd)
@@ -659,7 +659,7 @@ def suite_micro(ctx):
         cmd = [decoder, str(iters), "all"] + extra
         got = re.findall(r"^(\w+)\s+\d+ bytes.*?: ([\d.]+) ns/packet",
                          native(cmd, "bench_decoder"), re.M)
-        if len(got) != 4:
+        if len(got) != 5:
             raise SuiteError("bench_decoder: unexpected output")
         fn = "dps_decode_sample_view" if extra else "dps_decode_packet"
         for typ, ns in got:

@@ -87,7 +87,7 @@ TD_INLINE int td_fast_ip(const uint8_t *pkt, uint32_t cap, uint32_t capmin, uint
 		ip->end = off + td_be16(p + 2);
 		/* 0x45: version 4 without options; 0x3FFF: MF and fragment offset */
 		return TD_NO(p[0] != 0x45 || (ip->end > end_a && ip->end > end_b) ||
-			     (td_be16(p + 6) & 0x3FFF)) ? -1 : 0;
+			     (td_raw16(p + 6) & TD_BE16_CONST(0x3FFF))) ? -1 : 0;
 	}
 	if (type == 0x86DD) {
 		if (TD_NO(td_short(cap, capmin, off + 40)))
@@ -217,6 +217,33 @@ TD_INLINE int td_fast_inner(const struct dps_decode_config *cfg, const uint8_t *
 	return -1;
 }
 
+/* Captured bytes from the inner Ethernet header on that make its checks constants: Ethernet +
+ * IPv4 + TCP, which is also Ethernet + IPv6. */
+#define TD_FAST_INNER_MIN (14 + 20 + 20)
+
+/* The tunnelled packet at `inner` (inner <= cap proven), decoded as a packet of its own that
+ * starts at pkt + inner. Why: after Geneve options (or an outer tag or IPv6) the inner offset
+ * is a variable, and every capture check of the inner headers would be an addition and a
+ * comparison; rebased, the offsets are constants again, and one comparison of the captured
+ * rest with TD_FAST_INNER_MIN settles most checks (td_short). Ends are relative too, so the
+ * UDP end must not lie before the inner header; if it does, the inner IP header cannot fit
+ * and the packet is not a fast shape anyway. */
+TD_INLINE int td_fast_rebased(const struct dps_decode_config *cfg, const uint8_t *pkt,
+			      uint32_t cap, uint32_t capmin, struct dps_sample_view *v,
+			      uint32_t inner, uint32_t tend)
+{
+	/* the long copy's VXLAN: the offsets are constants already */
+	if (__builtin_constant_p(inner))
+		return td_fast_inner(cfg, pkt, cap, capmin, v, inner, tend);
+	if (TD_NO(inner > tend))
+		return -1;
+	const uint8_t *in = pkt + inner;
+	uint32_t in_cap = cap - inner, in_end = tend - inner;
+	if (in_cap >= TD_FAST_INNER_MIN)
+		return td_fast_inner(cfg, in, in_cap, TD_FAST_INNER_MIN, v, 0, in_end);
+	return td_fast_inner(cfg, in, in_cap, 0, v, 0, in_end);
+}
+
 /* One copy of the fast path for an outer header of Ethertype `type` at off, cap >= capmin
  * proven. Returns the status (always COMPLETE) with *v filled if the packet has one of the
  * shapes above, -1 otherwise (*v may then hold partial results: the caller decodes again).
@@ -265,10 +292,13 @@ TD_INLINE int td_fast_body(const struct dps_decode_config *cfg, const uint8_t *p
 			v->has_vni = 1;
 			v->vni = td_be32(t + 4) >> 8;
 		}
-		return td_fast_inner(cfg, pkt, cap, capmin, v, o + 8, tend);
+		return td_fast_rebased(cfg, pkt, cap, capmin, v, o + 8, tend);
 	}
-	inner = o + 8 + 4u * (t[0] & 0x3F);
-	if (TD_NO((t[0] >> 6) != 0 || td_be16(t + 2) != 0x6558 || cap < inner))
+	/* version 2 bits, option length 6 bits (words), O, C, 6 reserved bits, protocol: the
+	 * version and the protocol in one comparison */
+	uint32_t word0 = td_be32(t);
+	inner = o + 8 + ((word0 >> 22) & 0xFC);
+	if (TD_NO((word0 & 0xC000FFFFu) != 0x6558u || cap < inner))
 		return -1;
 	/* Options must tile [o + 8, inner) exactly. Lengths are multiples of 4 from a multiple
 	 * of 4, so q < inner means q + 3 < inner <= cap; the walk stops at inner or overshoots
@@ -282,7 +312,7 @@ TD_INLINE int td_fast_body(const struct dps_decode_config *cfg, const uint8_t *p
 	v->has_vni = 1;
 	v->vni = td_be32(t + 4) >> 8;
 	v->inner_header_offset = inner;
-	return td_fast_inner(cfg, pkt, cap, capmin, v, inner, tend);
+	return td_fast_rebased(cfg, pkt, cap, capmin, v, inner, tend);
 }
 
 /* The fast path comes in two copies of td_fast_body: untagged IPv4 (the common underlay)

@@ -72,6 +72,20 @@ static inline uint32_t td_be24(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
 }
+/* Two bytes as they lie in memory, for tests against a constant in network order
+ * (TD_BE16_CONST): no byte swap at run time. */
+static inline uint16_t td_raw16(const uint8_t *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return v;
+}
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TD_BE16_CONST(x) ((uint16_t)(((x) >> 8 & 0xFF) | ((x) & 0xFF) << 8))
+#else
+#define TD_BE16_CONST(x) ((uint16_t)(x))
+#endif
+
 static inline uint32_t td_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
