@@ -11,7 +11,8 @@
  *   - same pointer, same epoch: the pointer check is trusted (the old rate stays);
  *   - after sflow_ring_pmd_quiesced(): the bytes are compared, the change is seen at once;
  *   - the non-PMD instance (never reports a quiesce): the bytes are compared every batch;
- *   - a copy of the same bytes elsewhere still takes the fast path (no parse).
+ *   - a copy of the same bytes elsewhere still takes the fast path (no parse);
+ *   - ports polled in turn, samples due: each keeps its own parsed action (cookie, rate).
  * A thread's first batch claims a ring, which starts its state afresh (epoch included): the
  * fixture's arm() gets each test past that.
  */
@@ -219,6 +220,59 @@ static void test_changed_pointer_and_bytes_take_slow_path(void **state)
     ofpbuf_uninit(&other);
 }
 
+/* One 32-packet batch from 'port'. */
+static void offer_from(struct fixture *f, const struct nlattr *sample, uint32_t port)
+{
+    for (int i = 0; i < 32; i++) {
+        f->pkts[i]->md.in_port.odp_port = u32_to_odp(port);
+    }
+    offer(f, sample);
+}
+
+/* A PMD polling two ports in turn, each port's flow with its own sample action (its own
+ * output in the cookie, its own rate), a sample due in nearly every batch: the slow path
+ * reuses a port's parse only while its entry holds that port and those bytes, so every
+ * record carries its port's cookie and rate. Ports 1 and 5 share an entry of the
+ * direct-mapped table, so each batch finds the other port's parse there. */
+static void test_ports_in_turn_keep_their_actions(void **state)
+{
+    struct fixture *f = *state;
+    struct ofpbuf a1, a2;
+    ofpbuf_init(&a1, 256);
+    ofpbuf_init(&a2, 256);
+    put_sflow_action(&a1, NEW_RATE, 7);
+    put_sflow_action(&a2, 3, 9);
+    sflow_ring_pmd_quiesced(&f->st);
+    for (int k = 0; k < 30; k++) {
+        offer_from(f, a1.data, 1);
+        offer_from(f, a2.data, 5);
+        if (k % 8 == 7) {
+            sflow_ring_pmd_quiesced(&f->st);
+        }
+    }
+    struct dps_ovs_ring *ring = f->st.ring;
+    assert_non_null(ring);
+    uint64_t n[6] = { 0 };
+    for (uint64_t h = 0; h < ring->head; h++) {
+        const struct dps_ovs_record *rec = &ring->records[h % DPS_OVS_RING_CAPACITY];
+        assert_true(rec->in_odp_port == 1 || rec->in_odp_port == 5);
+        assert_int_equal(rec->sflow_output, rec->in_odp_port == 1 ? 7 : 9);
+        assert_int_equal(rec->sampling_rate,
+                         rec->in_odp_port == 1 ? reported(NEW_RATE) : reported(3));
+        n[rec->in_odp_port]++;
+    }
+    assert_int_equal(ring->head, n[1] + n[5]);
+    /* 30 batches of 32 per port at mean gaps of 2 and 3 packets: ~480 and ~320 samples,
+     * all of them in the ring (no consumer here, and it holds 1024) */
+    assert_in_range(n[1], 420, 540);
+    assert_in_range(n[5], 260, 380);
+    for (int s = 0; s < DPS_OVS_RING_PORT_SLOTS; s++) {
+        assert_int_equal(ring->ports[s].drops, 0);
+    }
+    ofpbuf_uninit(&a1);
+    ofpbuf_uninit(&a2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +281,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_same_bytes_elsewhere_stay_fast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_pointer_and_bytes_take_slow_path, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_ports_in_turn_keep_their_actions, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
