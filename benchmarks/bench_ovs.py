@@ -97,6 +97,36 @@ def _measure(ovs, seconds):
     return pkts / dt / 1e6
 
 
+def forwarding_bridge(ovs, p0, p1):
+    """br0 (userspace datapath) with DPDK ports p0 (ofport 1) and p1 (ofport 2) on the given
+    devargs, and in_port-only flows forwarding each to the other."""
+    ovs.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev",
+              "--", "add-port", "br0", "p0", "--", "set", "Interface", "p0", "type=dpdk",
+              "ofport_request=1", "options:dpdk-devargs=" + p0,
+              "--", "add-port", "br0", "p1", "--", "set", "Interface", "p1", "type=dpdk",
+              "ofport_request=2", "options:dpdk-devargs=" + p1)
+    ovs.ofctl("del-flows", "br0")
+    ovs.ofctl("add-flow", "br0", "in_port=1,actions=output:2")
+    ovs.ofctl("add-flow", "br0", "in_port=2,actions=output:1")
+
+
+def stop_dpsflow(ovs, dps, ring, log):
+    """Switches sFlow off, stops dpsflow and checks that it read every record OVS wrote;
+    returns dpsflow's 'ovs' summary and the ring's final (pool, written, drops)."""
+    ovs.vsctl("clear", "bridge", "br0", "sflow")
+    time.sleep(1)
+    total = ring_totals(ring)
+    dps.terminate()
+    out, _ = dps.communicate(timeout=60)
+    summ = [json.loads(l) for l in out.splitlines() if l.startswith('{"type":"summary"')]
+    if not summ or "ovs" not in summ[0]:
+        raise OvsBenchError("dpsflow gave no summary (log %s)" % log)
+    o = summ[0]["ovs"]
+    if o["records"] != total[1]:
+        raise OvsBenchError("dpsflow read %d records, OVS wrote %d" % (o["records"], total[1]))
+    return o, total
+
+
 def ring_totals(ring):
     try:
         st = ring_file.read(ring)
@@ -117,15 +147,7 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log, settle=None
         ovs.start()
         if variant == "patched":
             ovs.vsctl("set", "Open_vSwitch", ".", "other_config:sflow-offload-ring=" + ring)
-        p0, p1 = _traffic(ctx, traffic)
-        ovs.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev",
-                  "--", "add-port", "br0", "p0", "--", "set", "Interface", "p0", "type=dpdk",
-                  "ofport_request=1", "options:dpdk-devargs=" + p0,
-                  "--", "add-port", "br0", "p1", "--", "set", "Interface", "p1", "type=dpdk",
-                  "ofport_request=2", "options:dpdk-devargs=" + p1)
-        ovs.ofctl("del-flows", "br0")
-        ovs.ofctl("add-flow", "br0", "in_port=1,actions=output:2")
-        ovs.ofctl("add-flow", "br0", "in_port=2,actions=output:1")
+        forwarding_bridge(ovs, *_traffic(ctx, traffic))
         if variant == "patched":
             conf = write_dpsflow_conf(os.path.join(ctx.logs, "ovs-dpsflow.conf"),
                                       ctx.sink.port, ring, ovs.db)
@@ -154,19 +176,7 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log, settle=None
             print("   %s %s run %d N=%s: %.2f Mpps" % (traffic, variant, run, n, mpps),
                   flush=True)
         if dps is not None:
-            ovs.vsctl("clear", "bridge", "br0", "sflow")
-            time.sleep(1)
-            total = ring_totals(ring)
-            dps.terminate()
-            out, _ = dps.communicate(timeout=60)
-            summ = [json.loads(l) for l in out.splitlines()
-                    if l.startswith('{"type":"summary"')]
-            if not summ or "ovs" not in summ[0]:
-                raise OvsBenchError("dpsflow gave no summary (log %s)" % log)
-            o = summ[0]["ovs"]
-            if o["records"] != total[1]:
-                raise OvsBenchError("dpsflow read %d records, OVS wrote %d" %
-                                    (o["records"], total[1]))
+            o, total = stop_dpsflow(ovs, dps, ring, log)
             rows.append({"run": run, "traffic": traffic, "variant": "patched-total",
                          "N": "all", "mpps": "", "pool": total[0], "written": total[1],
                          "ring_drops": total[2], "expected": "",
