@@ -28,7 +28,7 @@ import subprocess
 import threading
 import time
 
-from bench_ovs import median_ci
+from bench_ovs import median_ci, neighbour_ratios
 
 STATS_RE = re.compile(r"^dpsflow: (\S+)\s+rx\s+([\d.]+) Mpps")
 SEGMENT = 2.2          # seconds per segment
@@ -121,19 +121,9 @@ def run_suite(b, ctx):
     for rate, start, end in plan:
         inside = [mpps for t, mpps in periods if t - 1.0 >= start + SETTLE and t <= end]
         seg_rate.append((rate, statistics.mean(inside) if inside else None))
-    ratios = {n: [] for n in RATES}
-    aa = []
-    for i, (rate, mpps) in enumerate(seg_rate):
-        if rate and 0 < i < len(seg_rate) - 1:
-            lo, hi = seg_rate[i - 1][1], seg_rate[i + 1][1]
-            if mpps and lo and hi:
-                ratios[rate].append(mpps / ((lo + hi) / 2))
-        elif not rate and 2 <= i < len(seg_rate) - 2:
-            lo, hi = seg_rate[i - 2][1], seg_rate[i + 2][1]
-            if mpps and lo and hi:
-                aa.append(mpps / ((lo + hi) / 2))
+    ratios, aa = neighbour_ratios(seg_rate, 0)
     rows = []
-    for label, vals in [("1:%d" % n, ratios[n]) for n in RATES] + [("off (A/A)", aa)]:
+    for label, vals in [("1:%d" % n, ratios.get(n, [])) for n in RATES] + [("off (A/A)", aa)]:
         if len(vals) < (2 if ctx.smoke else 20):
             raise AltError("%s: only %d usable segments (see %s)" % (label, len(vals),
                                                                     b.rel(errf)))

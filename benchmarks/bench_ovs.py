@@ -110,6 +110,18 @@ def forwarding_bridge(ovs, p0, p1):
     ovs.ofctl("add-flow", "br0", "in_port=2,actions=output:1")
 
 
+def start_dpsflow(ctx, ovs, ring, file_prefix, conf_name, duration, log):
+    """dpsflow on core 0 draining the ring of the sandbox 'ovs' (config written to
+    logs/conf_name), stopped by itself after 'duration' seconds; returns the process (stdout
+    piped for its summary, stderr appended to 'log') and its command line."""
+    conf = write_dpsflow_conf(os.path.join(ctx.logs, conf_name), ctx.sink.port, ring, ovs.db)
+    cmd = [ctx.dpsflow, "--no-pci", "--file-prefix", file_prefix, "-l", "0",
+           "--log-level", "lib.eal:error", "--", "--config", conf, "--duration", str(duration)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(log, "a"), text=True,
+                            env=dict(os.environ, PATH=ovs.env["PATH"]))
+    return proc, " ".join(cmd)
+
+
 def stop_dpsflow(ovs, dps, ring, log):
     """Switches sFlow off, stops dpsflow and checks that it read every record OVS wrote;
     returns dpsflow's 'ovs' summary and the ring's final (pool, written, drops)."""
@@ -149,14 +161,8 @@ def _instance(ctx, variant, traffic, run, rates, seconds, rows, log, settle=None
             ovs.vsctl("set", "Open_vSwitch", ".", "other_config:sflow-offload-ring=" + ring)
         forwarding_bridge(ovs, *_traffic(ctx, traffic))
         if variant == "patched":
-            conf = write_dpsflow_conf(os.path.join(ctx.logs, "ovs-dpsflow.conf"),
-                                      ctx.sink.port, ring, ovs.db)
-            duration = int(len(rates) * (seconds + 3) + 10)
-            cmd = [ctx.dpsflow, "--no-pci", "--file-prefix", file_prefix,
-                   "-l", "0", "--log-level", "lib.eal:error", "--", "--config", conf,
-                   "--duration", str(duration)]
-            dps = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(log, "a"),
-                                   text=True, env=dict(os.environ, PATH=ovs.env["PATH"]))
+            dps, _ = start_dpsflow(ctx, ovs, ring, file_prefix, "ovs-dpsflow.conf",
+                                   int(len(rates) * (seconds + 3) + 10), log)
         time.sleep(2)  # ports up, flows installed
         for n in rates:
             _set_rate(ovs, n)
@@ -268,6 +274,23 @@ def median_ci(values):
     n = len(v)
     k = max(1, int(n / 2 - 0.98 * n ** 0.5))
     return statistics.median(v), v[k - 1], v[n - k]
+
+
+def neighbour_ratios(segments, off):
+    """Drift-cancelled ratios from segments [(key, rate or None)] in time order, where the
+    sampled segments alternate with off ones (key == off). Per sampled key, each rate over the
+    mean of the two segments beside it (a drift linear over the three cancels); and the A/A
+    control: each off rate over the mean of the off segments two away (farther apart than
+    any sampled pair, so it over-states the noise, never under-states it)."""
+    by_key, aa = {}, []
+    for i, (key, rate) in enumerate(segments):
+        step = 2 if key == off else 1
+        if not step <= i < len(segments) - step:
+            continue
+        lo, hi = segments[i - step][1], segments[i + step][1]
+        if rate and lo and hi:
+            (aa if key == off else by_key.setdefault(key, [])).append(rate / ((lo + hi) / 2))
+    return by_key, aa
 
 
 def run_ratio_suite(ctx, write_csv):

@@ -25,12 +25,11 @@ must have read every sample OVS wrote over the whole run.
 import os
 import re
 import statistics
-import subprocess
 import time
 
 from bench_ovs import (OvsBenchError, OvsSandbox, forwarding_bridge, median_ci,
-                       remove_dpsflow_files, ring_totals, stop_dpsflow, write_dpsflow_conf,
-                       _set_rate, _traffic)
+                       neighbour_ratios, remove_dpsflow_files, ring_totals, start_dpsflow,
+                       stop_dpsflow, _set_rate, _traffic)
 
 RATES = ["1000", "100"]
 DURATION_RE = re.compile(r"Measurement duration:\s*([\d.]+) s")
@@ -60,14 +59,8 @@ def _segments(ctx, traffic, seq, settle, window, log):
         ovs.start()
         ovs.vsctl("set", "Open_vSwitch", ".", "other_config:sflow-offload-ring=" + ring)
         forwarding_bridge(ovs, *_traffic(ctx, traffic))
-        conf = write_dpsflow_conf(os.path.join(ctx.logs, "ovs-alt-dpsflow.conf"),
-                                  ctx.sink.port, ring, ovs.db)
-        duration = int(len(seq) * (settle + window + 2) + 60)
-        cmd = [ctx.dpsflow, "--no-pci", "--file-prefix", file_prefix, "-l", "0",
-               "--log-level", "lib.eal:error", "--", "--config", conf,
-               "--duration", str(duration)]
-        dps = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=open(log, "a"), text=True,
-                               env=dict(os.environ, PATH=ovs.env["PATH"]))
+        dps, cmd = start_dpsflow(ctx, ovs, ring, file_prefix, "ovs-alt-dpsflow.conf",
+                                 int(len(seq) * (settle + window + 2) + 60), log)
         time.sleep(2)  # ports up, flows installed
         for i, n in enumerate(seq):
             _set_rate(ovs, n)
@@ -89,7 +82,7 @@ def _segments(ctx, traffic, seq, settle, window, log):
                 raise OvsBenchError("dpsflow exited early (log %s)" % log)
         _, total = stop_dpsflow(ovs, dps, ring, log)
         dps = None
-        return out, total, " ".join(cmd)
+        return out, total, cmd
     finally:
         if dps is not None:
             dps.kill()
@@ -119,14 +112,8 @@ def run_suite(ctx, write_csv):
             segs, total, cmd = _segments(ctx, traffic, seq, settle, window, log)
             runs += segs
             rate = [float(s["mpps"]) for s in segs]
-            ratios = {n: [] for n in RATES}
-            aa = []
-            for i, s in enumerate(segs):
-                if s["N"] != "off" and 0 < i < len(segs) - 1:
-                    ratios[s["N"]].append(rate[i] / ((rate[i - 1] + rate[i + 1]) / 2))
-                elif s["N"] == "off" and 2 <= i < len(segs) - 2:
-                    aa.append(rate[i] / ((rate[i - 2] + rate[i + 2]) / 2))
-            for label, n, vals in [("1:" + n, n, ratios[n]) for n in RATES] + \
+            ratios, aa = neighbour_ratios([(s["N"], r) for s, r in zip(segs, rate)], "off")
+            for label, n, vals in [("1:" + n, n, ratios.get(n, [])) for n in RATES] + \
                     [("off (A/A)", "off", aa)]:
                 if len(vals) < (2 if ctx.smoke else 20):
                     raise OvsBenchError("%s %s: only %d segments" % (traffic, label, len(vals)))
