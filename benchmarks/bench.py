@@ -770,7 +770,7 @@ def render(ctx):
             md += ["- %s N=%s:" % (r["traffic"], r["N"]), "  `%s`" % r["testpmd_cmd"],
                    "  `%s`" % r["dpsflow_cmd"]]
         md.append("")
-        plot(ctx, rows)
+        plot(ctx, rows, dict(read_csv(paths["ceiling"])[0]))
     else:
         md += ["not run", ""]
 
@@ -921,7 +921,9 @@ def render(ctx):
         if os.path.exists(cost):
             _, crows = read_csv(cost)
             md += ["Instructions the sFlow action costs the PMD per 32-packet batch (callgrind, "
-                   "stable where Mpps is not; stock excludes the upcall each sample triggers):",
+                   "stable where Mpps is not; stock excludes the upcall each sample triggers; "
+                   "the offload's ring is drained after each batch, as dpsflow would, so every "
+                   "sample is written, none dropped):",
                    "", "| N | input ports in turn | path | instructions / batch | / packet | "
                    "command |", "|---|---|---|---|---|---|"]
             md += ["| %s | %s | %s | %s | %s | `%s` |" % (r["N"], r.get("ports", "1"), r["path"],
@@ -1038,7 +1040,9 @@ def render(ctx):
         f.write("\n".join(md))
 
 
-def plot(ctx, rows):
+def plot(ctx, rows, data_info):
+    """ceiling_ratio.png; its title names the machine and commit the data came from
+    (data_info: the ceiling CSV's header), not those of the render."""
     if not shutil.which("gnuplot"):
         print("bench: gnuplot not found, no plot", file=sys.stderr)
         return
@@ -1064,6 +1068,7 @@ def plot(ctx, rows):
     if "pngcairo" not in terms.stdout + terms.stderr:
         term = "png size 900,540"
     info = dict(ctx.info)
+    info.update(data_info)
     script = "\n".join([
         "set terminal %s" % term, "set output 'ceiling_ratio.png'",
         "set title \"dpsflow forward / testpmd io-forward, same vdevs and lcores\\n"

@@ -1,6 +1,6 @@
 set terminal pngcairo size 900,540 font 'sans,11'
 set output 'ceiling_ratio.png'
-set title "dpsflow forward / testpmd io-forward, same vdevs and lcores\nAMD EPYC, 2 cores, DPDK 22.11.11, a48891a-dirty" noenhanced
+set title "dpsflow forward / testpmd io-forward, same vdevs and lcores\nAMD EPYC, 2 cores, DPDK 22.11.11, d2112d8" noenhanced
 set logscale x
 set xrange [0.6:170000]
 set xtics ('1' 1, '10' 10, '100' 100, '1000' 1000, '10000' 10000, 'off' 100000)

@@ -12,13 +12,15 @@
  *   - after sflow_ring_pmd_quiesced(): the bytes are compared, the change is seen at once;
  *   - the non-PMD instance (never reports a quiesce): the bytes are compared every batch;
  *   - a copy of the same bytes elsewhere still takes the fast path (no parse);
- *   - ports polled in turn, samples due: each keeps its own parsed action (cookie, rate).
+ *   - ports polled in turn, samples due: each keeps its own parsed action (cookie, rate);
+ *   - samples due on the inline path: gaps uniform on [1, 2N-1], the count pool/N.
  * A thread's first batch claims a ring, which starts its state afresh (epoch included): the
  * fixture's arm() gets each test past that.
  */
 #include <config.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +275,58 @@ static void test_ports_in_turn_keep_their_actions(void **state)
     ofpbuf_uninit(&a2);
 }
 
+/* Samples due in batches the inline path recognises go straight to the sampler
+ * (sflow_ring_sample_due) with the entry's rate and cookie. Over 4000 batches of 32 at 1:16,
+ * with the ring drained after each batch as a consumer would: every gap between two samples
+ * (the difference of their sample_pool) lies in [1, 31]; their histogram is flat (chi-square
+ * over the 31 values, 30 degrees of freedom, below 80: p < 1e-6 for a uniform draw); the
+ * count is pool / 16 within 4 sigma (a renewal count: variance pool * Var(gap) / 16^3); and
+ * each record holds the packet its sample_pool names. */
+static void test_due_samples_gaps_uniform(void **state)
+{
+    struct fixture *f = *state;
+    enum { RATE = 16, BATCHES = 4000, MAXGAP = 2 * RATE - 1 };
+    for (int i = 0; i < 32; i++) {
+        ((uint8_t *) dp_packet_data(f->pkts[i]))[0] = (uint8_t) i;
+    }
+    set_action(&f->action, RATE);
+    uint64_t hist[MAXGAP + 1] = { 0 }, count = 0, last_pool = 0;
+    for (int k = 0; k < BATCHES; k++) {
+        if (k % 64 == 0) {
+            sflow_ring_pmd_quiesced(&f->st);
+        }
+        offer(f, f->action.data);
+        struct dps_ovs_ring *ring = f->st.ring;
+        assert_non_null(ring);
+        for (uint64_t h = ring->tail; h < ring->head; h++) {
+            const struct dps_ovs_record *rec = &ring->records[h % DPS_OVS_RING_CAPACITY];
+            uint64_t gap = rec->sample_pool - last_pool;
+            assert_in_range(gap, 1, count ? MAXGAP : 2 * MAXGAP);
+            assert_int_equal(rec->sampling_rate, reported(RATE));
+            assert_int_equal(rec->header[0], (rec->sample_pool - 1) % 32);
+            if (count) {
+                hist[gap]++;
+            }
+            last_pool = rec->sample_pool;
+            count++;
+        }
+        ring->tail = ring->head;
+    }
+    const struct dps_ovs_port_stats *ps = &f->st.ring->ports[f->st.fast[1].slot];
+    assert_int_equal(ps->sample_pool, (uint64_t) BATCHES * 32);
+    assert_int_equal(ps->samples, count);
+    assert_int_equal(ps->drops, 0);
+    double want = (double) BATCHES * 32 / RATE;
+    double var_gap = ((double) MAXGAP * MAXGAP - 1) / 12;
+    double sigma = sqrt((double) BATCHES * 32 * var_gap / ((double) RATE * RATE * RATE));
+    assert_true(fabs((double) count - want) <= 4 * sigma);
+    double chi2 = 0, cell = (double) (count - 1) / MAXGAP;
+    for (int g = 1; g <= MAXGAP; g++) {
+        chi2 += (hist[g] - cell) * (hist[g] - cell) / cell;
+    }
+    assert_true(chi2 < 80);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +336,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_changed_pointer_and_bytes_take_slow_path, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_ports_in_turn_keep_their_actions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_due_samples_gaps_uniform, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
