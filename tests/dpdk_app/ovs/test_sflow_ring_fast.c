@@ -13,7 +13,9 @@
  *   - the non-PMD instance (never reports a quiesce): the bytes are compared every batch;
  *   - a copy of the same bytes elsewhere still takes the fast path (no parse);
  *   - ports polled in turn, samples due: each keeps its own parsed action (cookie, rate);
- *   - samples due on the inline path: gaps uniform on [1, 2N-1], the count pool/N.
+ *   - samples due on the inline path: gaps uniform on [1, 2N-1], the count pool/N;
+ *   - sflow_ring_pmd_untrust() (actions from an upcall's reused buffer): bytes compared again;
+ *   - a thread taking over a released ring draws a fresh gap.
  * A thread's first batch claims a ring, which starts its state afresh (epoch included): the
  * fixture's arm() gets each test past that.
  */
@@ -166,6 +168,67 @@ static void test_pointer_trusted_within_epoch(void **state)
     assert_int_equal(ps->sample_pool, 14 * 32);
 }
 
+/* Actions run from an upcall's (or a caller's) buffer: the next upcall reuses the buffer at
+ * the same address within the same epoch, so dpif-netdev brackets such a run with
+ * sflow_ring_pmd_untrust(). Same place, new bytes, no quiesce: after an untrust the bytes are
+ * compared and the new rate is seen at once (test_pointer_trusted_within_epoch shows the
+ * old rate staying without it). */
+static void test_untrust_compares_reused_buffer(void **state)
+{
+    struct fixture *f = *state;
+    set_action(&f->action, OLD_RATE);
+    const struct nlattr *sample = f->action.data;
+    arm(f, sample, true);
+    struct dps_ovs_port_stats *ps = port_stats(f);
+    uint64_t epoch = f->st.epoch;
+    sflow_ring_pmd_untrust(&f->st);
+    assert_true(f->st.epoch != epoch);
+    set_action(&f->action, NEW_RATE);
+    assert_ptr_equal(sample, f->action.data);
+    offer(f, sample);
+    assert_int_equal(ps->sampling_rate, reported(NEW_RATE));
+    assert_true(ps->samples >= 1);
+}
+
+/* The non-PMD instance (epoch 0) trusts no pointer; an untrust must leave it so. */
+static void test_untrust_keeps_non_pmd_at_zero(void **state)
+{
+    struct fixture *f = *state;
+    set_action(&f->action, OLD_RATE);
+    arm(f, f->action.data, false);
+    sflow_ring_pmd_untrust(&f->st);
+    assert_int_equal(f->st.epoch, 0);
+    offer(f, f->action.data);
+    assert_null(f->st.fast[1].checked);
+}
+
+/* A PMD goes away (sflow_ring_pmd_release) and a new thread takes over its ring: the ring
+ * still holds the port's slot and rate, while the new thread's countdown for that slot is 0.
+ * The new thread must draw a fresh gap, not read packets[countdown - 1]: the samples go on,
+ * from the same head, with the pool continuing. */
+static void test_takeover_draws_fresh_gap(void **state)
+{
+    struct fixture *f = *state;
+    set_action(&f->action, NEW_RATE);
+    arm(f, f->action.data, true);
+    struct dps_ovs_ring *ring = f->st.ring;
+    uint64_t head = ring->head, pool = port_stats(f)->sample_pool;
+    assert_true(head >= 1);
+    sflow_ring_pmd_release(&f->st, f->map);
+    assert_null(f->st.ring);
+    for (int k = 0; k < 4; k++) {
+        offer(f, f->action.data);
+    }
+    assert_ptr_equal(f->st.ring, ring);             /* the released ring, taken over */
+    assert_true(ring->head > head);
+    for (uint64_t h = head; h < ring->head; h++) {
+        const struct dps_ovs_record *rec = &ring->records[h % DPS_OVS_RING_CAPACITY];
+        assert_int_equal(rec->in_odp_port, 1);
+        assert_in_range(rec->sample_pool, pool + 1, pool + 4 * 32);
+    }
+    assert_int_equal(port_stats(f)->sample_pool, pool + 4 * 32);
+}
+
 static void test_non_pmd_compares_every_batch(void **state)
 {
     struct fixture *f = *state;             /* never quiesced: the non-PMD instance */
@@ -276,61 +339,88 @@ static void test_ports_in_turn_keep_their_actions(void **state)
 }
 
 /* Samples due in batches the inline path recognises go straight to the sampler
- * (sflow_ring_sample_due) with the entry's rate and cookie. Over 4000 batches of 32 at 1:16,
- * with the ring drained after each batch as a consumer would: every gap between two samples
- * (the difference of their sample_pool) lies in [1, 31]; their histogram is flat (chi-square
- * over the 31 values, 30 degrees of freedom, below 80: p < 1e-6 for a uniform draw); the
- * count is pool / 16 within 4 sigma (a renewal count: variance pool * Var(gap) / 16^3); and
- * each record holds the packet its sample_pool names. */
+ * (sflow_ring_sample_due) with the entry's slot, rate and cookie. Two ports in turn, in
+ * different entries of the direct-mapped table, each with its own action (output 7 or 9),
+ * 4000 batches of 32 each at 1:16, the ring drained after each batch as a consumer would.
+ * Per port: every gap between two samples (the difference of their sample_pool) lies in
+ * [1, 31]; the gap histogram is flat (chi-square over the 31 values, 30 degrees of freedom,
+ * below 80: p = 2e-6 for a uniform draw); the count is pool / 16 within 4 sigma (a renewal
+ * count: variance pool * Var(gap) / 16^3); every record carries its port's cookie and holds
+ * the packet its sample_pool names. The generator's state and the first gaps are set after
+ * the arming batches, so the run is the same every time. */
 static void test_due_samples_gaps_uniform(void **state)
 {
     struct fixture *f = *state;
     enum { RATE = 16, BATCHES = 4000, MAXGAP = 2 * RATE - 1 };
+    static const uint32_t port[2] = { 1, 2 }, output[2] = { 7, 9 };
+    struct ofpbuf act[2];
     for (int i = 0; i < 32; i++) {
         ((uint8_t *) dp_packet_data(f->pkts[i]))[0] = (uint8_t) i;
     }
-    set_action(&f->action, RATE);
-    uint64_t hist[MAXGAP + 1] = { 0 }, count = 0, last_pool = 0;
-    for (int k = 0; k < BATCHES; k++) {
+    for (int p = 0; p < 2; p++) {
+        ofpbuf_init(&act[p], 256);
+        put_sflow_action(&act[p], RATE, output[p]);
+        offer_from(f, act[p].data, port[p]);    /* claim, then arm */
+        offer_from(f, act[p].data, port[p]);
+    }
+    struct dps_ovs_ring *ring = f->st.ring;
+    assert_non_null(ring);
+    ring->tail = ring->head;
+    f->st.rng = UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t hist[2][MAXGAP + 1] = { { 0 } }, count[2] = { 0 }, last_pool[2], pool0[2];
+    for (int p = 0; p < 2; p++) {
+        struct sflow_ring_fast *e = &f->st.fast[port[p] & (SFLOW_RING_FAST - 1)];
+        assert_int_equal(e->port, port[p]);
+        f->st.countdown[e->slot] = 1;           /* the next batch's first packet */
+        pool0[p] = last_pool[p] = e->stats->sample_pool;
+    }
+    for (int k = 0; k < 2 * BATCHES; k++) {
+        int p = k & 1;
         if (k % 64 == 0) {
             sflow_ring_pmd_quiesced(&f->st);
         }
-        offer(f, f->action.data);
-        struct dps_ovs_ring *ring = f->st.ring;
-        assert_non_null(ring);
+        offer_from(f, act[p].data, port[p]);
         for (uint64_t h = ring->tail; h < ring->head; h++) {
             const struct dps_ovs_record *rec = &ring->records[h % DPS_OVS_RING_CAPACITY];
-            uint64_t gap = rec->sample_pool - last_pool;
-            assert_in_range(gap, 1, count ? MAXGAP : 2 * MAXGAP);
+            assert_int_equal(rec->in_odp_port, port[p]);
+            assert_int_equal(rec->sflow_output, output[p]);
             assert_int_equal(rec->sampling_rate, reported(RATE));
+            uint64_t gap = rec->sample_pool - last_pool[p];
+            assert_in_range(gap, 1, MAXGAP);
             assert_int_equal(rec->header[0], (rec->sample_pool - 1) % 32);
-            if (count) {
-                hist[gap]++;
+            if (count[p]) {
+                hist[p][gap]++;
             }
-            last_pool = rec->sample_pool;
-            count++;
+            last_pool[p] = rec->sample_pool;
+            count[p]++;
         }
         ring->tail = ring->head;
     }
-    const struct dps_ovs_port_stats *ps = &f->st.ring->ports[f->st.fast[1].slot];
-    assert_int_equal(ps->sample_pool, (uint64_t) BATCHES * 32);
-    assert_int_equal(ps->samples, count);
-    assert_int_equal(ps->drops, 0);
     double want = (double) BATCHES * 32 / RATE;
     double var_gap = ((double) MAXGAP * MAXGAP - 1) / 12;
     double sigma = sqrt((double) BATCHES * 32 * var_gap / ((double) RATE * RATE * RATE));
-    assert_true(fabs((double) count - want) <= 4 * sigma);
-    double chi2 = 0, cell = (double) (count - 1) / MAXGAP;
-    for (int g = 1; g <= MAXGAP; g++) {
-        chi2 += (hist[g] - cell) * (hist[g] - cell) / cell;
+    for (int p = 0; p < 2; p++) {
+        const struct dps_ovs_port_stats *ps =
+            f->st.fast[port[p] & (SFLOW_RING_FAST - 1)].stats;
+        assert_int_equal(ps->sample_pool - pool0[p], (uint64_t) BATCHES * 32);
+        assert_int_equal(ps->drops, 0);
+        assert_true(fabs((double) count[p] - want) <= 4 * sigma);
+        double chi2 = 0, cell = (double) (count[p] - 1) / MAXGAP;
+        for (int g = 1; g <= MAXGAP; g++) {
+            chi2 += (hist[p][g] - cell) * (hist[p][g] - cell) / cell;
+        }
+        assert_true(chi2 < 80);
+        ofpbuf_uninit(&act[p]);
     }
-    assert_true(chi2 < 80);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_pointer_trusted_within_epoch, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_untrust_compares_reused_buffer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_untrust_keeps_non_pmd_at_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_takeover_draws_fresh_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_non_pmd_compares_every_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_bytes_elsewhere_stay_fast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_pointer_and_bytes_take_slow_path, setup,
