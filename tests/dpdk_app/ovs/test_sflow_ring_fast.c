@@ -15,7 +15,8 @@
  *   - ports polled in turn, samples due: each keeps its own parsed action (cookie, rate);
  *   - samples due on the inline path: gaps uniform on [1, 2N-1], the count pool/N;
  *   - sflow_ring_pmd_untrust() (actions from an upcall's reused buffer): bytes compared again;
- *   - a thread taking over a released ring draws a fresh gap.
+ *   - a thread taking over a released ring draws a fresh gap;
+ *   - the largest rate's gaps span [1, 2N-1].
  * A thread's first batch claims a ring, which starts its state afresh (epoch included): the
  * fixture's arm() gets each test past that.
  */
@@ -338,6 +339,34 @@ static void test_ports_in_turn_keep_their_actions(void **state)
     ofpbuf_uninit(&a2);
 }
 
+/* The largest rate OVS can ask for (probability 1, read as N = UINT32_MAX): the gap must
+ * still be uniform on [1, 2N - 1], so about half the draws exceed 2^32. A draw times the
+ * span once overflowed 64 bits there and never exceeded 2^32. Each switch from a 1:2 action
+ * to the largest rate draws a fresh gap: 64 draws, none above 2^32 has probability 2^-64. */
+static void test_largest_rate_gap_spans_range(void **state)
+{
+    struct fixture *f = *state;
+    struct ofpbuf big, small;
+    ofpbuf_init(&big, 256);
+    ofpbuf_init(&small, 256);
+    put_sflow_action(&big, UINT32_MAX, 2);
+    put_sflow_action(&small, NEW_RATE, 2);
+    offer(f, small.data);
+    int above = 0;
+    for (int k = 0; k < 64; k++) {
+        offer(f, small.data);
+        offer(f, big.data);
+        struct sflow_ring_fast *e = &f->st.fast[1 & (SFLOW_RING_FAST - 1)];
+        assert_int_equal(e->stats->sampling_rate, UINT32_MAX);
+        uint64_t gap = f->st.countdown[e->slot] + 32;  /* the batch went on the countdown */
+        assert_in_range(gap, 33, 2 * (uint64_t) UINT32_MAX - 1);
+        above += gap > (UINT64_C(1) << 32);
+    }
+    assert_true(above > 0);
+    ofpbuf_uninit(&big);
+    ofpbuf_uninit(&small);
+}
+
 /* Samples due in batches the inline path recognises go straight to the sampler
  * (sflow_ring_sample_due) with the entry's slot, rate and cookie. Two ports in turn, in
  * different entries of the direct-mapped table, each with its own action (output 7 or 9),
@@ -421,6 +450,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_untrust_compares_reused_buffer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_untrust_keeps_non_pmd_at_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_takeover_draws_fresh_gap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_largest_rate_gap_spans_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_non_pmd_compares_every_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_bytes_elsewhere_stay_fast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_pointer_and_bytes_take_slow_path, setup,
