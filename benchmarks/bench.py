@@ -770,7 +770,9 @@ def render(ctx):
             md += ["- %s N=%s:" % (r["traffic"], r["N"]), "  `%s`" % r["testpmd_cmd"],
                    "  `%s`" % r["dpsflow_cmd"]]
         md.append("")
-        plot(ctx, rows, dict(read_csv(paths["ceiling"])[0]))
+        ir_csv = os.path.join(ctx.out, "ceiling_ir.csv")
+        ir_rows = read_csv(ir_csv)[1] if os.path.exists(ir_csv) else []
+        plot(ctx, rows, dict(read_csv(paths["ceiling"])[0]), ir_rows)
     else:
         md += ["not run", ""]
 
@@ -1040,9 +1042,11 @@ def render(ctx):
         f.write("\n".join(md))
 
 
-def plot(ctx, rows, data_info):
+def plot(ctx, rows, data_info, ir_rows=()):
     """ceiling_ratio.png; its title names the machine and commit the data came from
-    (data_info: the ceiling CSV's header), not those of the render."""
+    (data_info: the ceiling CSV's header), not those of the render. ir_rows (ceiling_ir.csv)
+    add the instruction ratio per N beside the Mpps one: on this VM the Mpps medians of
+    separate processes swing by more than the goals' margins, the instruction counts do not."""
     if not shutil.which("gnuplot"):
         print("bench: gnuplot not found, no plot", file=sys.stderr)
         return
@@ -1058,8 +1062,22 @@ def plot(ctx, rows, data_info):
                 if r["traffic"] == t and r["N"] == "off":
                     f.write("\n100000 %s\n" % r["ratio"])
             f.write("\n\n")
-    plots = ["'ceiling_ratio.dat' index %d using 1:2 with linespoints lw 2 pt 7 title '%s'" %
-             (i, t) for i, t in enumerate(traffics)]
+        ir_traffics = [t for t in traffics if any(r["traffic"] == t for r in ir_rows)]
+        for t in ir_traffics:
+            f.write("# %s, instructions\n" % t)
+            for r in ir_rows:
+                m = re.match(r"dpsflow N=(\d+)$", r["program"])
+                if r["traffic"] == t and m:
+                    f.write("%d %s\n" % (int(m.group(1)), r["ratio_to_testpmd"]))
+            for r in ir_rows:
+                if r["traffic"] == t and r["program"] == "dpsflow N=off":
+                    f.write("\n100000 %s\n" % r["ratio_to_testpmd"])
+            f.write("\n\n")
+    plots = ["'ceiling_ratio.dat' index %d using 1:2 with linespoints lw 2 pt 7 lc %d "
+             "title '%s, Mpps (median of runs)'" % (i, i + 1, t) for i, t in enumerate(traffics)]
+    plots += ["'ceiling_ratio.dat' index %d using 1:2 with linespoints lw 2 dt 2 pt 6 lc %d "
+              "title '%s, instructions per packet'" % (len(traffics) + i, traffics.index(t) + 1, t)
+              for i, t in enumerate(ir_traffics)]
     plots += ["0.99 with lines dt 2 lc rgb 'gray40' title 'goal at 1:1000 (0.99)'",
               "0.98 with lines dt 3 lc rgb 'gray60' title 'goal at 1:100 (0.98)'"]
     term = "pngcairo size 900,540 font 'sans,11'"
@@ -1077,7 +1095,8 @@ def plot(ctx, rows, data_info):
             " (SMOKE: not a result)" if ctx.smoke else ""),
         "set logscale x", "set xrange [0.6:170000]",
         "set xtics ('1' 1, '10' 10, '100' 100, '1000' 1000, '10000' 10000, 'off' 100000)",
-        "set xlabel 'sampling rate 1-in-N'", "set ylabel 'Mpps ratio dpsflow / testpmd'",
+        "set xlabel 'sampling rate 1-in-N'",
+        "set ylabel 'dpsflow / testpmd (Mpps), testpmd / dpsflow (instructions)'",
         "set grid", "set key bottom right", "plot " + ", \\\n  ".join(plots), ""])
     with open(os.path.join(ctx.out, "ceiling_ratio.gp"), "w") as f:
         f.write(script)
