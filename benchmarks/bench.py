@@ -617,7 +617,11 @@ def suite_micro(ctx):
             ir, cmd, _ = ir_per_unit(lambda i, typ=typ: [decoder, str(i), typ, "--export"],
                                      "dps_decode_sample_view", lambda i: i, k)
             row("decoder", typ + " dps_decode_sample_view", "instructions/packet", fmt(ir, 1),
-                "Ir", cmd, "the exporter's per-sample path")
+                "Ir", cmd, "the exporter's per-sample decode")
+            ir, cmd, _ = ir_per_unit(lambda i, typ=typ: [decoder, str(i), typ, "--sample"],
+                                     "exporter_sample", lambda i: i, k)
+            row("decoder", typ + " decode + dps_flow_export_fill", "instructions/packet",
+                fmt(ir, 1), "Ir", cmd, "the exporter's per-sample work before encoding")
     if not has_export:
         print("  micro decoder: bench_decoder has no --export mode in this build; "
               "dps_decode_sample_view not measured", flush=True)

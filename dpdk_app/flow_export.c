@@ -9,6 +9,7 @@
  *   header bytes, frame_len           sampled_header (frame_length + 4 FCS, stripped 4)
  *   view.flow (innermost IP)          sampled_ipv4 (3) / sampled_ipv6 (4)
  *   view.underlay (outer IP)          extended_ipv4/ipv6_tunnel_ingress (1024 / 1026)
+ *     (both read from the header bytes the view was decoded from: dps_flow_fields)
  *   view.vni                          extended_vni_ingress (1030)
  *   view.inner_header_offset          extended_decapsulate_ingress (1028)
  *   view.vlan_outer_*                 extended_switch (1001)
@@ -20,13 +21,15 @@
 
 #include "flow_export.h"
 
+/* Records straight from the header bytes (dps_flow_fields): no struct dps_flow in between. */
 static void
-fill_ipv4(struct dps_sampled_ipv4 *out, const struct dps_flow *f)
+fill_ipv4(struct dps_sampled_ipv4 *out, const struct dps_flow_ref *ref,
+	  const struct dps_flow_fields *f)
 {
 	out->length = f->length;
-	out->protocol = f->protocol;
-	memcpy(out->src, f->src.bytes, 4);
-	memcpy(out->dst, f->dst.bytes, 4);
+	out->protocol = ref->protocol;
+	memcpy(out->src, f->src, 4);
+	memcpy(out->dst, f->dst, 4);
 	out->src_port = f->src_port;
 	out->dst_port = f->dst_port;
 	out->tcp_flags = f->tcp_flags;
@@ -34,16 +37,41 @@ fill_ipv4(struct dps_sampled_ipv4 *out, const struct dps_flow *f)
 }
 
 static void
-fill_ipv6(struct dps_sampled_ipv6 *out, const struct dps_flow *f)
+fill_ipv6(struct dps_sampled_ipv6 *out, const struct dps_flow_ref *ref,
+	  const struct dps_flow_fields *f)
 {
 	out->length = f->length;
-	out->protocol = f->protocol;
-	memcpy(out->src, f->src.bytes, 16);
-	memcpy(out->dst, f->dst.bytes, 16);
+	out->protocol = ref->protocol;
+	memcpy(out->src, f->src, 16);
+	memcpy(out->dst, f->dst, 16);
 	out->src_port = f->src_port;
 	out->dst_port = f->dst_port;
 	out->tcp_flags = f->tcp_flags;
 	out->priority = f->tos;
+}
+
+/* The packet a ref names into the IPv4 or the IPv6 record given, by its family; nothing when
+ * the ref names none. Always inlined: gcc's out-of-line copy cost 25 to 50 more instructions
+ * per sample (callgrind, bench_decoder --sample). */
+static inline __attribute__((always_inline)) void
+fill_flow(struct dps_flow_sample *fs, const struct dps_flow_export_in *in,
+	  const struct dps_flow_ref *ref, struct dps_sampled_ipv4 *rec4, uint32_t bit4,
+	  struct dps_sampled_ipv6 *rec6, uint32_t bit6)
+{
+	struct dps_flow_fields f;
+
+	switch (dps_flow_fields(in->header, in->header_len, ref, &f)) {
+	case DPS_AF_IPV4:
+		fs->records |= bit4;
+		fill_ipv4(rec4, ref, &f);
+		break;
+	case DPS_AF_IPV6:
+		fs->records |= bit6;
+		fill_ipv6(rec6, ref, &f);
+		break;
+	default:
+		break;
+	}
 }
 
 void
@@ -71,24 +99,10 @@ dps_flow_export_fill(struct dps_flow_sample *fs, const struct dps_flow_export_in
 
 	if (v == NULL)
 		return;
-	if (v->flow.valid) {
-		if (v->flow.src.family == DPS_AF_IPV4) {
-			fs->records |= DPS_FR_IPV4;
-			fill_ipv4(&fs->ipv4, &v->flow);
-		} else if (v->flow.src.family == DPS_AF_IPV6) {
-			fs->records |= DPS_FR_IPV6;
-			fill_ipv6(&fs->ipv6, &v->flow);
-		}
-	}
-	if (v->tunnel_depth > 0 && v->underlay.valid) {
-		if (v->underlay.src.family == DPS_AF_IPV4) {
-			fs->records |= DPS_FR_IPV4_TUN_INGRESS;
-			fill_ipv4(&fs->tun4_ingress, &v->underlay);
-		} else if (v->underlay.src.family == DPS_AF_IPV6) {
-			fs->records |= DPS_FR_IPV6_TUN_INGRESS;
-			fill_ipv6(&fs->tun6_ingress, &v->underlay);
-		}
-	}
+	fill_flow(fs, in, &v->flow, &fs->ipv4, DPS_FR_IPV4, &fs->ipv6, DPS_FR_IPV6);
+	if (v->tunnel_depth > 0)
+		fill_flow(fs, in, &v->underlay, &fs->tun4_ingress, DPS_FR_IPV4_TUN_INGRESS,
+			  &fs->tun6_ingress, DPS_FR_IPV6_TUN_INGRESS);
 	if (v->has_vni) {
 		fs->records |= DPS_FR_VNI_INGRESS;
 		fs->vni_ingress = v->vni;

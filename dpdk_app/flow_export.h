@@ -19,7 +19,8 @@ struct dps_flow_export_in {
 	const uint8_t *header;
 };
 
-/* v may be NULL (no decode): then only the sampled header record is filled. */
+/* v may be NULL (no decode): then only the sampled header record is filled. Otherwise v must
+ * have been decoded from header / header_len: its flow refs point into those bytes. */
 void dps_flow_export_fill(struct dps_flow_sample *fs, const struct dps_flow_export_in *in,
 			  const struct dps_sample_view *v);
 

@@ -54,10 +54,13 @@ dps_print_sample_json(FILE *f, const char *port_name, const struct dps_flow_samp
 			fprintf(f, ",\"vni\":%u", v->vni);
 		if (v->has_inner_offset)
 			fprintf(f, ",\"inner_header_offset\":%u", v->inner_header_offset);
-		if (v->tunnel_depth > 0 && v->underlay.valid)
-			print_flow(f, "underlay", &v->underlay);
-		if (v->flow.valid)
-			print_flow(f, "flow", &v->flow);
+		struct dps_flow fl;
+		/* the view was decoded from the sampled header bytes */
+		if (v->tunnel_depth > 0 && dps_flow_read(fs->header.header, fs->header.header_length,
+							 &v->underlay, &fl))
+			print_flow(f, "underlay", &fl);
+		if (dps_flow_read(fs->header.header, fs->header.header_length, &v->flow, &fl))
+			print_flow(f, "flow", &fl);
 		if (v->n_vlans > 0)
 			fprintf(f, ",\"vlan\":%u,\"vlan_pcp\":%u", v->vlan_outer_vid,
 				v->vlan_outer_pcp);

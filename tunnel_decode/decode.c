@@ -79,13 +79,13 @@ static inline int starts_inner_packet(enum td_next n)
  *    entered through (dps_decoded.level_encap[1]): its tunnel fields are written at once and
  *    cleared at the end if level 1 was never entered. */
 struct td_view_walk {
-	struct dps_flow *ip_flow;  /* flow of the layer just parsed if it was an IP layer */
+	struct dps_flow_ref *ip_flow;  /* flow of the layer just parsed if it was an IP layer */
 	uint8_t seen_outer, seen_inner, seen_vlan, seen_mpls;
 };
 
 TD_INLINE void td_feed_ip(struct dps_sample_view *v, struct td_view_walk *vw,
 			  const struct td_walk *w, const struct dps_layer *l, uint8_t type,
-			  unsigned depth)
+			  unsigned depth, uint32_t offset)
 {
 	if (l->flags & DPS_LAYER_PARTIAL)
 		return;
@@ -103,13 +103,14 @@ TD_INLINE void td_feed_ip(struct dps_sample_view *v, struct td_view_walk *vw,
 		vw->seen_inner = 1;
 		vw->ip_flow = &v->flow;
 	}
-	td_view_ip(vw->ip_flow, type, l);
+	td_view_ip(vw->ip_flow, type, l, offset);
 }
 
-TD_INLINE void td_feed_l4(const struct dps_layer *l, uint8_t type, struct dps_flow *ip_flow)
+TD_INLINE void td_feed_l4(const struct dps_layer *l, uint8_t type, struct dps_flow_ref *ip_flow,
+			  uint32_t offset)
 {
 	if (ip_flow && !(l->flags & DPS_LAYER_PARTIAL))
-		td_view_l4(ip_flow, type, l);
+		td_view_l4(ip_flow, type, offset);
 }
 
 /* Any encapsulation layer other than IP (which td_feed_ip handles). */
@@ -183,8 +184,9 @@ TD_INLINE int td_decode(const struct dps_decode_config *cfg, const uint8_t *pkt,
 			l->offset = w.off;
 			l->length = 0;
 		}
-		struct dps_flow *ip_flow = vw.ip_flow;
+		struct dps_flow_ref *ip_flow = vw.ip_flow;
 		vw.ip_flow = NULL;
+		const uint32_t at = w.off;  /* this layer's offset, for the view's flow refs */
 		switch (next) {
 		case TD_NEXT_ETH:
 			next = td_parse_eth(&w, l, lean);
@@ -206,37 +208,37 @@ TD_INLINE int td_decode(const struct dps_decode_config *cfg, const uint8_t *pkt,
 		case TD_NEXT_IPV4:
 			next = td_parse_ipv4(&w, l, lean);
 			if (lean)
-				td_feed_ip(view, &vw, &w, l, DPS_LAYER_IPV4, depth);
+				td_feed_ip(view, &vw, &w, l, DPS_LAYER_IPV4, depth, at);
 			break;
 		case TD_NEXT_IPV6:
 			next = td_parse_ipv6(&w, l, lean);
 			if (lean)
-				td_feed_ip(view, &vw, &w, l, DPS_LAYER_IPV6, depth);
+				td_feed_ip(view, &vw, &w, l, DPS_LAYER_IPV6, depth, at);
 			break;
 		case TD_NEXT_UDP:
 			next = td_parse_udp(&w, l, lean);
 			if (lean)
-				td_feed_l4(l, DPS_LAYER_UDP, ip_flow);
+				td_feed_l4(l, DPS_LAYER_UDP, ip_flow, at);
 			break;
 		case TD_NEXT_TCP:
 			next = td_parse_tcp(&w, l, lean);
 			if (lean)
-				td_feed_l4(l, DPS_LAYER_TCP, ip_flow);
+				td_feed_l4(l, DPS_LAYER_TCP, ip_flow, at);
 			break;
 		case TD_NEXT_ICMP:
 			next = td_parse_icmp(&w, l, lean);
 			if (lean)
-				td_feed_l4(l, DPS_LAYER_ICMP, ip_flow);
+				td_feed_l4(l, DPS_LAYER_ICMP, ip_flow, at);
 			break;
 		case TD_NEXT_ICMPV6:
 			next = td_parse_icmp(&w, l, lean);
 			if (lean)
-				td_feed_l4(l, DPS_LAYER_ICMPV6, ip_flow);
+				td_feed_l4(l, DPS_LAYER_ICMPV6, ip_flow, at);
 			break;
 		case TD_NEXT_SCTP:
 			next = td_parse_sctp(&w, l, lean);
 			if (lean)
-				td_feed_l4(l, DPS_LAYER_SCTP, ip_flow);
+				td_feed_l4(l, DPS_LAYER_SCTP, ip_flow, at);
 			break;
 		case TD_NEXT_GRE:
 			next = td_parse_gre(&w, l, lean);

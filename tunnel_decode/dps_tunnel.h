@@ -268,10 +268,17 @@ const char *dps_decode_status_name(enum dps_decode_status status);
  *  mpls_lse[] (level-0 stack)          | extended_mpls (1006) in_stack
  *  nsh_spi, nsh_si, tunnel_proto       | no standard record (dpsflow telemetry / logging)
  *
- * dps_flow.length is the IPv4 total length, or the IPv6 payload length + 40, as on the wire;
- * protocol is the upper-layer protocol (after IPv6 extension headers); ports are in host order
- * (VXLAN's 4789 reads 4789); ICMP/ICMPv6 put type/code in src_port/dst_port (hsflowd habit);
- * non-first fragments have no ports; tos is the IPv4 TOS byte or the IPv6 traffic class.
+ * flow and underlay say where their IP packet is, not what it holds (struct dps_flow_ref):
+ * the addresses, lengths and ports are read from the captured bytes, once, when the record is
+ * filled (dps_flow_read). Why: copying 2 x 32 bytes of IPv6 addresses into the view and then
+ * again into the record was a third of the exporter's decode of a tunnelled sample, and the
+ * header bytes are at hand wherever a view is (the sampled_header record carries them).
+ *
+ * In the struct dps_flow dps_flow_read gives: length is the IPv4 total length, or the IPv6
+ * payload length + 40, as on the wire; protocol is the upper-layer protocol (after IPv6
+ * extension headers); ports are in host order (VXLAN's 4789 reads 4789); ICMP/ICMPv6 put
+ * type/code in src_port/dst_port (hsflowd habit); non-first fragments have no ports; tos is
+ * the IPv4 TOS byte or the IPv6 traffic class.
  * With nested tunnels, `underlay`/`vni`/`tunnel_proto` describe the outermost tunnel,
  * inner_header_offset its inner packet (level 1), and `flow` the innermost IP packet.
  * ------------------------------------------------------------------------------------------- */
@@ -292,14 +299,91 @@ struct dps_flow {
 	uint16_t src_port, dst_port;
 };
 
+/* What the ports of a struct dps_flow_ref's L4 header are. */
+enum dps_flow_l4 {
+	DPS_FLOW_L4_NONE = 0,     /* no complete L4 header right after the IP header: no ports */
+	DPS_FLOW_L4_PORTS,        /* UDP, SCTP: source and destination port */
+	DPS_FLOW_L4_TCP,          /* ports and flags */
+	DPS_FLOW_L4_ICMP,         /* ICMP, ICMPv6: type and code stand in for the ports */
+};
+
+/* One IP packet of a sample, as offsets into the captured bytes the view was decoded from. The
+ * decoder sets it only for an IP header it found complete, and l4_kind only for a complete L4
+ * header directly after it, so every byte dps_flow_read reads lies in those headers. */
+struct dps_flow_ref {
+	uint32_t ip_offset;       /* the IPv4 / IPv6 header */
+	uint32_t l4_offset;       /* its L4 header (0 with DPS_FLOW_L4_NONE) */
+	uint8_t family;           /* enum dps_addr_family; DPS_AF_NONE = no such packet */
+	uint8_t protocol;         /* upper-layer protocol: IPv6's is after extension headers */
+	uint8_t l4_kind;          /* enum dps_flow_l4 */
+	uint8_t reserved;         /* 0 */
+};
+
+/* The values of a ref's packet: pointers to its addresses in the captured bytes, the rest in
+ * host order, as struct dps_flow defines them. For a caller that fills a record of its own
+ * straight from the packet (dpdk_app/flow_export.c): inline, so nothing is copied twice. */
+struct dps_flow_fields {
+	const uint8_t *src, *dst;   /* 4 (family DPS_AF_IPV4) or 16 bytes, network order */
+	uint32_t length;
+	uint16_t src_port, dst_port;
+	uint8_t tos, tcp_flags;
+};
+
+/* Returns ref->family (DPS_AF_IPV4 / DPS_AF_IPV6) with *out set, or DPS_AF_NONE (*out
+ * untouched) when ref names no packet or its headers do not lie within captured_len (a ref
+ * from another packet: refused, never read past). */
+static inline int dps_flow_fields(const uint8_t *pkt, uint32_t captured_len,
+				  const struct dps_flow_ref *ref, struct dps_flow_fields *out)
+{
+	/* bytes each header must have: the fixed IP header; the L4 fields read below */
+	const uint32_t ip_len = ref->family == DPS_AF_IPV4 ? 20 : 40;
+	const uint32_t l4_len = ref->l4_kind == DPS_FLOW_L4_TCP ? 14 :
+				ref->l4_kind == DPS_FLOW_L4_PORTS ? 4 :
+				ref->l4_kind == DPS_FLOW_L4_ICMP ? 2 : 0;
+	/* 64-bit sums: offsets from a foreign ref must not wrap into range */
+	if ((ref->family != DPS_AF_IPV4 && ref->family != DPS_AF_IPV6) ||
+	    (uint64_t)ref->ip_offset + ip_len > captured_len ||
+	    (uint64_t)ref->l4_offset + l4_len > captured_len)
+		return DPS_AF_NONE;
+	const uint8_t *h = pkt + ref->ip_offset, *l4 = pkt + ref->l4_offset;
+	if (ref->family == DPS_AF_IPV4) {
+		out->src = h + 12;
+		out->dst = h + 16;
+		out->tos = h[1];
+		out->length = (uint32_t)h[2] << 8 | h[3];
+	} else {
+		out->src = h + 8;
+		out->dst = h + 24;
+		out->tos = (uint8_t)((h[0] << 4) | (h[1] >> 4));  /* traffic class */
+		out->length = 40u + ((uint32_t)h[4] << 8 | h[5]);
+	}
+	out->tcp_flags = ref->l4_kind == DPS_FLOW_L4_TCP ? l4[13] : 0;
+	if (ref->l4_kind == DPS_FLOW_L4_ICMP) {  /* type and code */
+		out->src_port = l4[0];
+		out->dst_port = l4[1];
+	} else if (ref->l4_kind != DPS_FLOW_L4_NONE) {
+		out->src_port = (uint16_t)(l4[0] << 8 | l4[1]);
+		out->dst_port = (uint16_t)(l4[2] << 8 | l4[3]);
+	} else {
+		out->src_port = out->dst_port = 0;
+	}
+	return ref->family;
+}
+
+/* The flow a ref points at as a struct dps_flow, read from pkt (the bytes the view was decoded
+ * from). Returns 1 with *flow filled, or 0 with *flow zeroed (valid 0) where dps_flow_fields
+ * refuses. */
+int dps_flow_read(const uint8_t *pkt, uint32_t captured_len, const struct dps_flow_ref *ref,
+		  struct dps_flow *flow);
+
 enum dps_tunnel_proto {
 	DPS_TUNNEL_NONE = 0, DPS_TUNNEL_VXLAN, DPS_TUNNEL_VXLAN_GPE, DPS_TUNNEL_GENEVE,
 	DPS_TUNNEL_GRE, DPS_TUNNEL_NVGRE, DPS_TUNNEL_NSH, DPS_TUNNEL_GTPU, DPS_TUNNEL_IPIP,
 };
 
 struct dps_sample_view {
-	struct dps_flow flow;
-	struct dps_flow underlay;
+	struct dps_flow_ref flow;
+	struct dps_flow_ref underlay;
 	uint8_t tunnel_proto;     /* enum dps_tunnel_proto of the outermost tunnel */
 	uint8_t tunnel_depth;
 	uint8_t has_vni;

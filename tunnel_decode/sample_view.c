@@ -7,17 +7,17 @@
 
 /* Flow record from the IP layer at ip_idx and, when the very next layer is its L4 header,
  * that header's ports. */
-static void flow_from(const struct dps_decoded *dec, unsigned ip_idx, struct dps_flow *f)
+static void flow_from(const struct dps_decoded *dec, unsigned ip_idx, struct dps_flow_ref *f)
 {
 	const struct dps_layer *ip = &dec->layers[ip_idx];
-	td_view_ip(f, ip->type, ip);
+	td_view_ip(f, ip->type, ip, ip->offset);
 	unsigned i = ip_idx + 1;
 	if (i >= dec->n_layers)
 		return;
 	const struct dps_layer *l4 = &dec->layers[i];
 	if (l4->level != ip->level || !td_is_l4(l4->type) || (l4->flags & DPS_LAYER_PARTIAL))
 		return;
-	td_view_l4(f, l4->type, l4);
+	td_view_l4(f, l4->type, l4->offset);
 }
 
 void dps_sample_view_from(const struct dps_decoded *dec, struct dps_sample_view *v)
@@ -78,6 +78,27 @@ void dps_sample_view_from(const struct dps_decoded *dec, struct dps_sample_view 
 		flow_from(dec, (unsigned)outer_ip, &v->underlay);
 	if (inner_ip >= 0)
 		flow_from(dec, (unsigned)inner_ip, &v->flow);
+}
+
+int dps_flow_read(const uint8_t *pkt, uint32_t captured_len, const struct dps_flow_ref *ref,
+		  struct dps_flow *f)
+{
+	struct dps_flow_fields v;
+	memset(f, 0, sizeof(*f));
+	if (!pkt || !ref || !dps_flow_fields(pkt, captured_len, ref, &v))
+		return 0;
+	uint32_t n = ref->family == DPS_AF_IPV4 ? 4 : 16;
+	f->valid = 1;
+	f->protocol = ref->protocol;
+	f->tos = v.tos;
+	f->tcp_flags = v.tcp_flags;
+	f->src.family = f->dst.family = ref->family;
+	memcpy(f->src.bytes, v.src, n);
+	memcpy(f->dst.bytes, v.dst, n);
+	f->length = v.length;
+	f->src_port = v.src_port;
+	f->dst_port = v.dst_port;
+	return 1;
 }
 
 const char *dps_tunnel_proto_name(enum dps_tunnel_proto proto)

@@ -20,8 +20,8 @@
  * cut, which is the normal sampled header and still COMPLETE.
  *
  * On every packet of these shapes the full decoder (dps_decode_packet + dps_sample_view_from)
- * finds status COMPLETE, tunnel_depth 0 or 1, and fills exactly: flow (innermost IP + its L4 ports, TCP
- * flags), underlay (outer IP + outer UDP ports, only when tunnelled), tunnel_proto, has_vni /
+ * finds status COMPLETE, tunnel_depth 0 or 1, and fills exactly: flow (innermost IP + its L4
+ * header), underlay (outer IP + outer UDP header, only when tunnelled), tunnel_proto, has_vni /
  * vni (VXLAN: only with the I flag), inner_header_offset (the inner Ethernet header), the
  * level-0 tag. Identity of the view with the full decode is checked by
  * tests/tunnel_decode/test_fast_path.c, test_view_equiv.c and tests/fuzz/fuzz_view_diff.c.
@@ -57,17 +57,21 @@ TD_INLINE int td_short(uint32_t cap, uint32_t capmin, uint32_t need)
 /* An IP header of an accepted shape. */
 struct td_fast_ip {
 	const uint8_t *h;   /* the header */
+	uint32_t off;       /* its offset */
 	uint32_t l4;        /* offset of the L4 header */
 	uint32_t end;       /* logical end of the IP packet (total / payload length) */
 	uint8_t v6;
 };
 
-enum { TD_FAST_TCP, TD_FAST_UDP, TD_FAST_ICMP };
+/* how the flow's ports are read: the view's own values */
+enum { TD_FAST_TCP = DPS_FLOW_L4_TCP, TD_FAST_UDP = DPS_FLOW_L4_PORTS,
+       TD_FAST_ICMP = DPS_FLOW_L4_ICMP };
 
 struct td_fast_l4 {
 	uint32_t end;       /* UDP: logical end of the datagram (else the IP end) */
 	int kind;           /* UDP: td_udp_port_kind of the destination port; else -1 */
-	uint8_t what;       /* TD_FAST_*: how td_fast_flow reads the ports */
+	uint8_t what;       /* TD_FAST_*: what the ports are */
+	uint8_t proto;      /* the IP header's protocol */
 };
 
 /* IP header of Ethertype `type` at off, ending inside max(end_a, end_b) (two bounds: the outer
@@ -82,6 +86,7 @@ TD_INLINE int td_fast_ip(const uint8_t *pkt, uint32_t cap, uint32_t capmin, uint
 		if (TD_NO(td_short(cap, capmin, off + 20)))
 			return -1;
 		ip->h = p = pkt + off;
+		ip->off = off;
 		ip->v6 = 0;
 		ip->l4 = off + 20;
 		ip->end = off + td_be16(p + 2);
@@ -93,6 +98,7 @@ TD_INLINE int td_fast_ip(const uint8_t *pkt, uint32_t cap, uint32_t capmin, uint
 		if (TD_NO(td_short(cap, capmin, off + 40)))
 			return -1;
 		ip->h = p = pkt + off;
+		ip->off = off;
 		ip->v6 = 1;
 		ip->l4 = off + 40;
 		ip->end = off + 40 + td_be16(p + 4);
@@ -113,6 +119,7 @@ TD_INLINE int td_fast_l4(const struct dps_decode_config *cfg, const uint8_t *pkt
 	uint32_t off = ip->l4, hend;
 	const uint8_t *p;
 	uint8_t proto = ip->v6 ? ip->h[6] : ip->h[9];
+	l4->proto = proto;
 	l4->kind = -1;
 	l4->end = ip->end;
 	if (udp_first && proto == 17)
@@ -151,69 +158,46 @@ udp:
 	return 0;
 }
 
-/* One dps_flow, from the accepted headers, re-read from the packet rather than kept live
- * (what: TD_FAST_*, a constant where the caller knows it). */
-TD_INLINE void td_fast_flow(struct dps_flow *f, const struct td_fast_ip *ip, uint8_t what)
+/* The view's ref to an accepted IP packet and its L4 header; base is where pkt (maybe rebased)
+ * starts in the sample. The addresses stay in the packet (dps_flow_read). */
+TD_INLINE void td_fast_flow(struct dps_flow_ref *f, const struct td_fast_ip *ip,
+			    const struct td_fast_l4 *l4, uint32_t base)
 {
-	const uint8_t *h = ip->h, *p = ip->h + (ip->v6 ? 40 : 20);
-	f->valid = 1;
-	if (what == TD_FAST_ICMP) {  /* type and code stand in for the ports */
-		f->src_port = p[0];
-		f->dst_port = p[1];
-	} else {
-		/* both ports in one store: src_port and dst_port are adjacent, in host order */
-		uint32_t ports = td_be32(p);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		ports = ports << 16 | ports >> 16;
-#endif
-		memcpy(&f->src_port, &ports, 4);
-		if (what == TD_FAST_TCP)
-			f->tcp_flags = p[13];
-	}
-	if (ip->v6) {
-		f->protocol = h[6];
-		f->tos = (uint8_t)(td_be16(h) >> 4);
-		f->length = 40u + td_be16(h + 4);
-		f->src.family = f->dst.family = DPS_AF_IPV6;
-		memcpy(f->src.bytes, h + 8, 16);
-		memcpy(f->dst.bytes, h + 24, 16);
-	} else {
-		f->protocol = h[9];
-		f->tos = h[1];
-		f->length = td_be16(h + 2);
-		f->src.family = f->dst.family = DPS_AF_IPV4;
-		memcpy(f->src.bytes, h + 12, 4);
-		memcpy(f->dst.bytes, h + 16, 4);
-	}
+	f->ip_offset = base + ip->off;
+	f->l4_offset = base + ip->l4;
+	f->family = ip->v6 ? DPS_AF_IPV6 : DPS_AF_IPV4;
+	f->protocol = l4->proto;
+	f->l4_kind = l4->what;
 }
 
 /* The tunnelled packet: Ethernet at `inner`, everything inside the UDP datagram ending at
- * tend. Inlined once per tunnel type and inner IP version, so that VXLAN's inner offsets are
+ * tend; base is pkt's offset in the sample (non-zero once rebased), which the flow ref adds.
+ * Inlined once per tunnel type and inner IP version, so that VXLAN's inner offsets are
  * constants. */
 TD_INLINE int td_fast_inner_ip(const struct dps_decode_config *cfg, const uint8_t *pkt,
 			       uint32_t cap, uint32_t capmin, struct dps_sample_view *v,
-			       uint32_t inner, uint32_t tend, uint16_t type)
+			       uint32_t base, uint32_t inner, uint32_t tend, uint16_t type)
 {
 	struct td_fast_ip ip;
 	struct td_fast_l4 l4;
 	if (TD_NO(td_fast_ip(pkt, cap, capmin, inner + 14, tend, tend, type, &ip) ||
 		  td_fast_l4(cfg, pkt, cap, capmin, &ip, &l4, 0) || l4.kind >= 0))
 		return -1;  /* includes a nested tunnel (UDP to a tunnel port, IP-in-IP, GRE) */
-	td_fast_flow(&v->flow, &ip, l4.what);
+	td_fast_flow(&v->flow, &ip, &l4, base);
 	return DPS_DECODE_COMPLETE;
 }
 
 TD_INLINE int td_fast_inner(const struct dps_decode_config *cfg, const uint8_t *pkt,
 			    uint32_t cap, uint32_t capmin, struct dps_sample_view *v,
-			    uint32_t inner, uint32_t tend)
+			    uint32_t base, uint32_t inner, uint32_t tend)
 {
 	if (TD_NO(td_short(cap, capmin, inner + 14)))
 		return -1;
 	uint16_t type = td_be16(pkt + inner + 12);
 	if (type == 0x0800)
-		return td_fast_inner_ip(cfg, pkt, cap, capmin, v, inner, tend, 0x0800);
+		return td_fast_inner_ip(cfg, pkt, cap, capmin, v, base, inner, tend, 0x0800);
 	if (type == 0x86DD)
-		return td_fast_inner_ip(cfg, pkt, cap, capmin, v, inner, tend, 0x86DD);
+		return td_fast_inner_ip(cfg, pkt, cap, capmin, v, base, inner, tend, 0x86DD);
 	return -1;
 }
 
@@ -234,14 +218,14 @@ TD_INLINE int td_fast_rebased(const struct dps_decode_config *cfg, const uint8_t
 {
 	/* the long copy's VXLAN: the offsets are constants already */
 	if (__builtin_constant_p(inner))
-		return td_fast_inner(cfg, pkt, cap, capmin, v, inner, tend);
+		return td_fast_inner(cfg, pkt, cap, capmin, v, 0, inner, tend);
 	if (TD_NO(inner > tend))
 		return -1;
 	const uint8_t *in = pkt + inner;
 	uint32_t in_cap = cap - inner, in_end = tend - inner;
 	if (in_cap >= TD_FAST_INNER_MIN)
-		return td_fast_inner(cfg, in, in_cap, TD_FAST_INNER_MIN, v, 0, in_end);
-	return td_fast_inner(cfg, in, in_cap, 0, v, 0, in_end);
+		return td_fast_inner(cfg, in, in_cap, TD_FAST_INNER_MIN, v, inner, 0, in_end);
+	return td_fast_inner(cfg, in, in_cap, 0, v, inner, 0, in_end);
 }
 
 /* One copy of the fast path for an outer header of Ethertype `type` at off, cap >= capmin
@@ -270,10 +254,10 @@ TD_INLINE int td_fast_body(const struct dps_decode_config *cfg, const uint8_t *p
 		v->vlan_outer_pcp = (uint8_t)(tci >> 13);
 	}
 	if (kind < 0) {
-		td_fast_flow(&v->flow, &ip, l4.what);
+		td_fast_flow(&v->flow, &ip, &l4, 0);
 		return DPS_DECODE_COMPLETE;   /* status is 0 in the zeroed view */
 	}
-	td_fast_flow(&v->underlay, &ip, TD_FAST_UDP);
+	td_fast_flow(&v->underlay, &ip, &l4, 0);
 	/* From here on every header must end inside the UDP datagram (tend): the inner IP's
 	 * length is checked against tend and its L4 header against that length, which covers the
 	 * tunnel and inner Ethernet headers before them. */

@@ -1,5 +1,5 @@
 /* td_icmp.h - ICMP and ICMPv6 type/code/checksum (the quoted packet of errors is not decoded).
- * Lean walk: type and code (reported as ports). */
+ * Lean walk: nothing but the check (the view reads type and code from the header). */
 #ifndef TD_ICMP_H
 #define TD_ICMP_H
 #include "td_internal.h"
@@ -10,9 +10,9 @@ TD_INLINE enum td_next td_parse_icmp(struct td_walk *w, struct dps_layer *l, con
 	if (r)
 		return td_partial(w, l, r, lean);
 	const uint8_t *p = w->pkt + w->off;
-	l->u.icmp.type = p[0];
-	l->u.icmp.code = p[1];
 	if (!lean) {
+		l->u.icmp.type = p[0];
+		l->u.icmp.code = p[1];
 		l->u.icmp.checksum = td_be16(p + 2);
 		l->length = 4;
 	}

@@ -1,6 +1,6 @@
 /* td_ipv4.h - IPv4 with options. The total length bounds everything inside; only the first
  * fragment carries the L4 header, and no fragment is searched for tunnels (payload incomplete).
- * Lean walk: src, dst, tos, total_length, protocol (sampled_ipv4 / tunnel records). */
+ * Lean walk: protocol (the view refers to the header for the rest: struct dps_flow_ref). */
 #ifndef TD_IPV4_H
 #define TD_IPV4_H
 #include "td_internal.h"
@@ -21,12 +21,12 @@ TD_INLINE enum td_next td_parse_ipv4(struct td_walk *w, struct dps_layer *l, con
 	uint16_t frag_off = frag & 0x1FFF;
 	uint8_t more_frags = (frag >> 13) & 1;
 	uint8_t protocol = p[9];
-	ip->tos = p[1];
-	ip->total_length = total_length;
 	ip->protocol = protocol;
-	memcpy(ip->src, p + 12, 4);
-	memcpy(ip->dst, p + 16, 4);
 	if (!lean) {
+		ip->tos = p[1];
+		ip->total_length = total_length;
+		memcpy(ip->src, p + 12, 4);
+		memcpy(ip->dst, p + 16, 4);
 		ip->ihl = ihl;
 		ip->id = td_be16(p + 4);
 		ip->frag_off = frag_off;

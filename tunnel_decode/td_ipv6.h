@@ -1,8 +1,8 @@
 /* td_ipv6.h - IPv6 fixed header and its extension-header chain (hop-by-hop 0, routing 43,
  * fragment 44, destination options 60, AH 51, mobility 135). Each extension header is at
  * least 8 bytes, so the chain walk always advances; entries past DPS_MAX_IPV6_EXT are only
- * counted. Lean walk: src, dst, traffic_class, payload_length and protocol (which, as in the
- * full decode, names the extension header a stop happened in). */
+ * counted. Lean walk: protocol (which, as in the full decode, names the extension header a
+ * stop happened in); the view refers to the header for the rest (struct dps_flow_ref). */
 #ifndef TD_IPV6_H
 #define TD_IPV6_H
 #include "td_internal.h"
@@ -25,11 +25,11 @@ TD_INLINE enum td_next td_parse_ipv6(struct td_walk *w, struct dps_layer *l, con
 	uint32_t vtf = td_be32(p);
 	uint16_t payload_length = td_be16(p + 4);
 	uint8_t next_header = p[6];
-	ip->traffic_class = (uint8_t)(vtf >> 20);
-	ip->payload_length = payload_length;
-	memcpy(ip->src, p + 8, 16);
-	memcpy(ip->dst, p + 24, 16);
 	if (!lean) {
+		ip->traffic_class = (uint8_t)(vtf >> 20);
+		ip->payload_length = payload_length;
+		memcpy(ip->src, p + 8, 16);
+		memcpy(ip->dst, p + 24, 16);
 		ip->flow_label = vtf & 0xFFFFF;
 		ip->next_header = next_header;
 		ip->hop_limit = p[7];

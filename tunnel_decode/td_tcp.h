@@ -1,5 +1,5 @@
 /* td_tcp.h - TCP header; options are covered by the data offset but not decoded.
- * Lean walk: ports and flags. */
+ * Lean walk: nothing but the checks (the view reads ports and flags from the header). */
 #ifndef TD_TCP_H
 #define TD_TCP_H
 #include "td_internal.h"
@@ -13,10 +13,10 @@ TD_INLINE enum td_next td_parse_tcp(struct td_walk *w, struct dps_layer *l, cons
 		return td_partial(w, l, r, lean);
 	const uint8_t *p = w->pkt + off;
 	uint8_t data_offset = p[12] >> 4;
-	t->src_port = td_be16(p);
-	t->dst_port = td_be16(p + 2);
-	t->flags = (uint16_t)((p[12] & 1) << 8 | p[13]);
 	if (!lean) {
+		t->src_port = td_be16(p);
+		t->dst_port = td_be16(p + 2);
+		t->flags = (uint16_t)((p[12] & 1) << 8 | p[13]);
 		t->seq = td_be32(p + 4);
 		t->ack = td_be32(p + 8);
 		t->data_offset = data_offset;

@@ -1,6 +1,6 @@
 /* td_udp.h - UDP; tunnels are recognised by destination port from the config (never inside an
  * IP fragment, where the UDP length cannot be checked and the payload is incomplete).
- * Lean walk: the two ports. */
+ * Lean walk: nothing but the checks (the view reads the ports from the header). */
 #ifndef TD_UDP_H
 #define TD_UDP_H
 #include "td_internal.h"
@@ -26,9 +26,9 @@ TD_INLINE enum td_next td_parse_udp(struct td_walk *w, struct dps_layer *l, cons
 	const uint8_t *p = w->pkt + off;
 	uint16_t dst_port = td_be16(p + 2);
 	uint16_t length = td_be16(p + 4);
-	u->src_port = td_be16(p);
-	u->dst_port = dst_port;
 	if (!lean) {
+		u->src_port = td_be16(p);
+		u->dst_port = dst_port;
 		u->length = length;
 		u->checksum = td_be16(p + 6);
 		l->length = 8;

@@ -34,20 +34,35 @@ static const uint8_t vlan_frame[] = {
 	0x03, 0xe8, 0x07, 0xd0, 0x00, 0x08, 0, 0,
 };
 
+/* Ethernet / IPv6 2001:db8::1 -> 2001:db8::2, traffic class 0xb8 / UDP 5353 -> 53, 4 bytes */
+static const uint8_t ipv6_frame[] = {
+	0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x86, 0xdd,
+	0x6b, 0x80, 0, 0, 0x00, 0x0c, 17, 64,                                    /* ipv6 */
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+	0x14, 0xe9, 0x00, 0x35, 0x00, 0x0c, 0, 0, 1, 2, 3, 4,                    /* udp */
+};
+
 static void
-export(const uint8_t *frame, uint32_t len, struct dps_flow_sample *fs)
+export_part(const uint8_t *frame, uint32_t len, uint32_t header_len, struct dps_flow_sample *fs)
 {
 	struct dps_decoded dec;
 	struct dps_sample_view view;
 	struct dps_flow_export_in in = {
 		.source_ifindex = 7, .sampling_rate = 1000, .sample_pool = 123456789012ull,
 		.drops = 3, .in_ifindex = 7, .out_ifindex = 9, .frame_len = len,
-		.header_len = len, .header = frame,
+		.header_len = header_len, .header = frame,
 	};
 
 	dps_decode_packet(NULL, frame, len, len, &dec);
 	dps_sample_view_from(&dec, &view);
 	dps_flow_export_fill(fs, &in, &view);
+}
+
+static void
+export(const uint8_t *frame, uint32_t len, struct dps_flow_sample *fs)
+{
+	export_part(frame, len, len, fs);
 }
 
 static void
@@ -103,6 +118,44 @@ test_vlan_records(void **state)
 }
 
 static void
+test_ipv6_record(void **state)
+{
+	static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	struct dps_flow_sample fs;
+
+	(void)state;
+	export(ipv6_frame, sizeof(ipv6_frame), &fs);
+	assert_int_equal(fs.records, DPS_FR_HEADER | DPS_FR_IPV6);
+	assert_memory_equal(fs.ipv6.src, src, 16);
+	assert_memory_equal(fs.ipv6.dst, dst, 16);
+	assert_int_equal(fs.ipv6.length, 40 + 12);
+	assert_int_equal(fs.ipv6.protocol, 17);
+	assert_int_equal(fs.ipv6.priority, 0xb8);
+	assert_int_equal(fs.ipv6.src_port, 5353);
+	assert_int_equal(fs.ipv6.dst_port, 53);
+	assert_int_equal(fs.ipv6.tcp_flags, 0);
+}
+
+/* A view goes with the bytes it was decoded from: given fewer, the records whose headers they
+ * no longer hold are left out (never read past them), the others stay. */
+static void
+test_view_of_longer_header(void **state)
+{
+	struct dps_flow_sample fs;
+
+	(void)state;
+	/* the inner TCP header ends at 84 + 20; its flags byte is at 97 */
+	export_part(vxlan_frame, sizeof(vxlan_frame), 97, &fs);
+	assert_int_equal(fs.records, DPS_FR_HEADER | DPS_FR_IPV4_TUN_INGRESS | DPS_FR_VNI_INGRESS |
+				     DPS_FR_DECAP_INGRESS);
+	assert_int_equal(fs.tun4_ingress.dst_port, 4789);
+	export_part(vxlan_frame, sizeof(vxlan_frame), 98, &fs);
+	assert_true(fs.records & DPS_FR_IPV4);
+	assert_int_equal(fs.ipv4.tcp_flags, 0x02);
+}
+
+static void
 test_no_view_only_header(void **state)
 {
 	struct dps_flow_sample fs;
@@ -135,6 +188,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vxlan_records),
 		cmocka_unit_test(test_vlan_records),
+		cmocka_unit_test(test_ipv6_record),
+		cmocka_unit_test(test_view_of_longer_header),
 		cmocka_unit_test(test_no_view_only_header),
 		cmocka_unit_test(test_encodes),
 	};

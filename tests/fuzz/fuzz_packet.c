@@ -8,7 +8,17 @@
 
 #include "dps_tunnel.h"
 
-static void check(const struct dps_decoded *d, uint32_t cap, unsigned max_depth)
+/* A ref the decoder set names headers inside the capture: dps_flow_read must accept it (and,
+ * under ASan, read nothing past the exact-size input). */
+static void check_ref(const uint8_t *data, uint32_t cap, const struct dps_flow_ref *ref)
+{
+	struct dps_flow f;
+	if (dps_flow_read(data, cap, ref, &f) != (ref->family != DPS_AF_NONE))
+		abort();
+}
+
+static void check(const uint8_t *data, const struct dps_decoded *d, uint32_t cap,
+		  unsigned max_depth)
 {
 	if (d->n_layers > DPS_MAX_LAYERS || d->tunnel_depth > max_depth || d->payload_offset > cap)
 		abort();
@@ -25,6 +35,8 @@ static void check(const struct dps_decoded *d, uint32_t cap, unsigned max_depth)
 		abort();
 	if (v.n_mpls_stored > DPS_MAX_MPLS_LABELS)
 		abort();
+	check_ref(data, cap, &v.flow);
+	check_ref(data, cap, &v.underlay);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -46,10 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	uint32_t cap = (uint32_t)size;
 	dps_decode_packet(NULL, data, cap, cap, &d);
-	check(&d, cap, DPS_DEFAULT_TUNNEL_DEPTH);
+	check(data, &d, cap, DPS_DEFAULT_TUNNEL_DEPTH);
 	dps_decode_packet(NULL, data, cap, cap + 1500, &d);
-	check(&d, cap, DPS_DEFAULT_TUNNEL_DEPTH);
+	check(data, &d, cap, DPS_DEFAULT_TUNNEL_DEPTH);
 	dps_decode_packet(&deep, data, cap, cap, &d);
-	check(&d, cap, DPS_MAX_TUNNEL_DEPTH);
+	check(data, &d, cap, DPS_MAX_TUNNEL_DEPTH);
 	return 0;
 }

@@ -265,9 +265,19 @@ static int expect_slow(const struct dps_decode_config *cfg, const uint8_t *data,
 	return st;
 }
 
-static void assert_flow4(const struct dps_flow *fl, uint8_t proto, uint8_t tos, uint8_t a,
-			 uint8_t b, uint32_t length, uint16_t sport, uint16_t dport, uint8_t flags)
+/* The flow a view's ref names in the frame it was decoded from. */
+static struct dps_flow rd(const struct fb *f, const struct dps_flow_ref *ref)
 {
+	struct dps_flow fl;
+	assert_int_equal(dps_flow_read(f->b, f->n, ref, &fl), 1);
+	return fl;
+}
+
+static void assert_flow4(const struct fb *f, const struct dps_flow_ref *ref, uint8_t proto,
+			 uint8_t tos, uint8_t a, uint8_t b, uint32_t length, uint16_t sport,
+			 uint16_t dport, uint8_t flags)
+{
+	const struct dps_flow read = rd(f, ref), *fl = &read;
 	const uint8_t src[16] = { 192, 0, 2, a }, dst[16] = { 198, 51, 100, b };
 	assert_int_equal(fl->valid, 1);
 	assert_int_equal(fl->protocol, proto);
@@ -282,9 +292,11 @@ static void assert_flow4(const struct dps_flow *fl, uint8_t proto, uint8_t tos, 
 	assert_int_equal(fl->dst_port, dport);
 }
 
-static void assert_flow6(const struct dps_flow *fl, uint8_t proto, uint8_t tc, uint8_t a,
-			 uint8_t b, uint32_t length, uint16_t sport, uint16_t dport, uint8_t flags)
+static void assert_flow6(const struct fb *f, const struct dps_flow_ref *ref, uint8_t proto,
+			 uint8_t tc, uint8_t a, uint8_t b, uint32_t length, uint16_t sport,
+			 uint16_t dport, uint8_t flags)
 {
+	const struct dps_flow read = rd(f, ref), *fl = &read;
 	const uint8_t src[16] = { 0x20, 1, 0x0d, 0xb8, [15] = a };
 	const uint8_t dst[16] = { 0x20, 1, 0x0d, 0xb8, [15] = b };
 	assert_int_equal(fl->valid, 1);
@@ -302,7 +314,7 @@ static void assert_flow6(const struct dps_flow *fl, uint8_t proto, uint8_t tc, u
 
 static void assert_untunnelled(const struct dps_sample_view *v)
 {
-	static const struct dps_flow none;
+	static const struct dps_flow_ref none;
 	assert_memory_equal(&v->underlay, &none, sizeof(none));
 	assert_int_equal(v->tunnel_proto, DPS_TUNNEL_NONE);
 	assert_int_equal(v->tunnel_depth, 0);
@@ -344,7 +356,7 @@ static void test_plain(void **state)
 	fb_payload(&f, 20);
 	fb_done(&f);
 	struct dps_sample_view v = expect_fast(NULL, f.b, f.n, f.n);
-	assert_flow4(&v.flow, 6, 0x2E, 1, 2, 20 + 32 + 20, 40000, 80, 0x18);
+	assert_flow4(&f, &v.flow, 6, 0x2E, 1, 2, 20 + 32 + 20, 40000, 80, 0x18);
 	assert_untunnelled(&v);
 	assert_int_equal(v.n_vlans, 0);
 	every_cut(NULL, &f);
@@ -356,7 +368,7 @@ static void test_plain(void **state)
 	fb_payload(&u, 12);
 	fb_done(&u);
 	v = expect_fast(NULL, u.b, u.n, u.n);
-	assert_flow6(&v.flow, 17, 0xA0, 5, 6, 40 + 8 + 12, 5353, 53, 0);
+	assert_flow6(&u, &v.flow, 17, 0xA0, 5, 6, 40 + 8 + 12, 5353, 53, 0);
 	assert_untunnelled(&v);
 	every_cut(NULL, &u);
 
@@ -367,7 +379,7 @@ static void test_plain(void **state)
 	fb_payload(&i, 8);
 	fb_done(&i);
 	v = expect_fast(NULL, i.b, i.n, i.n);
-	assert_flow4(&v.flow, 1, 0, 7, 8, 20 + 8 + 8, 8, 0, 0);
+	assert_flow4(&i, &v.flow, 1, 0, 7, 8, 20 + 8 + 8, 8, 0, 0);
 	assert_untunnelled(&v);
 	every_cut(NULL, &i);
 
@@ -384,9 +396,9 @@ static void test_plain(void **state)
 		fb_icmp(&c, 129, 3);
 		fb_done(&c);
 		v = expect_fast(NULL, c.b, c.n, c.n);
-		assert_int_equal(v.flow.protocol, pairs[k][0]);
-		assert_int_equal(v.flow.src_port, 129);
-		assert_int_equal(v.flow.dst_port, 3);
+		assert_int_equal(rd(&c, &v.flow).protocol, pairs[k][0]);
+		assert_int_equal(rd(&c, &v.flow).src_port, 129);
+		assert_int_equal(rd(&c, &v.flow).dst_port, 3);
 	}
 
 	/* DF set is no fragment; trailing bytes after the IP packet (Ethernet padding) are fine */
@@ -399,8 +411,8 @@ static void test_plain(void **state)
 	fb_done(&pad);
 	fb_payload(&pad, 6);
 	v = expect_fast(NULL, pad.b, pad.n, pad.n);
-	assert_int_equal(v.flow.length, 40);
-	assert_int_equal(v.flow.tcp_flags, 0x02);
+	assert_int_equal(rd(&pad, &v.flow).length, 40);
+	assert_int_equal(rd(&pad, &v.flow).tcp_flags, 0x02);
 }
 
 static void test_one_tag(void **state)
@@ -421,7 +433,7 @@ static void test_one_tag(void **state)
 		assert_int_equal(v.vlan_outer_pcp, 5);
 		assert_int_equal(v.vlan_inner_vid, 0);
 		assert_int_equal(v.vlan_inner_pcp, 0);
-		assert_flow4(&v.flow, 17, 0, 1, 2, 20 + 8 + 10, 1000, 2000, 0);
+		assert_flow4(&f, &v.flow, 17, 0, 1, 2, 20 + 8 + 10, 1000, 2000, 0);
 		assert_untunnelled(&v);
 		every_cut(NULL, &f);
 	}
@@ -460,8 +472,8 @@ static void test_vxlan(void **state)
 	assert_int_equal(v.vni, 5000);
 	assert_int_equal(v.has_inner_offset, 1);
 	assert_int_equal(v.inner_header_offset, inner);
-	assert_flow4(&v.underlay, 17, 0, 1, 2, 20 + ulen, 0xC001, 4789, 0);
-	assert_flow4(&v.flow, 6, 0x10, 11, 12, f.n - inner - 14, 40000, 443, 0x12);
+	assert_flow4(&f, &v.underlay, 17, 0, 1, 2, 20 + ulen, 0xC001, 4789, 0);
+	assert_flow4(&f, &v.flow, 6, 0x10, 11, 12, f.n - inner - 14, 40000, 443, 0x12);
 	assert_int_equal(v.n_vlans, 0);
 	assert_int_equal(v.n_mpls, 0);
 	assert_int_equal(v.has_nsh, 0);
@@ -488,7 +500,7 @@ static void test_vxlan(void **state)
 	struct fb l = { 0 };
 	fb_vxlan_tcp(&l, 8472, 0x08);
 	v = expect_fast(NULL, l.b, l.n, l.n);
-	assert_int_equal(v.underlay.dst_port, 8472);
+	assert_int_equal(rd(&l, &v.underlay).dst_port, 8472);
 	assert_int_equal(v.vni, 5000);
 
 	/* IPv6 underlay, inner IPv6 / UDP; inner IPv4 / ICMP */
@@ -503,8 +515,8 @@ static void test_vxlan(void **state)
 	fb_payload(&s, 5);
 	fb_done(&s);
 	v = expect_fast(NULL, s.b, s.n, s.n);
-	assert_flow6(&v.underlay, 17, 0x28, 1, 2, s.n - 14, 0xC003, 4789, 0);
-	assert_flow6(&v.flow, 17, 0, 7, 8, 40 + 8 + 5, 123, 4444, 0);
+	assert_flow6(&s, &v.underlay, 17, 0x28, 1, 2, s.n - 14, 0xC003, 4789, 0);
+	assert_flow6(&s, &v.flow, 17, 0, 7, 8, 40 + 8 + 5, 123, 4444, 0);
 	assert_int_equal(v.vni, 0xFFFFFF);
 	assert_int_equal(v.inner_header_offset, 14 + 40 + 8 + 8);
 	every_cut(NULL, &s);
@@ -520,7 +532,7 @@ static void test_vxlan(void **state)
 	fb_payload(&c, 28);
 	fb_done(&c);
 	v = expect_fast(NULL, c.b, c.n, c.n);
-	assert_flow4(&v.flow, 1, 0xB8, 9, 10, 20 + 8 + 28, 3, 4, 0);
+	assert_flow4(&c, &v.flow, 1, 0xB8, 9, 10, 20 + 8 + 28, 3, 4, 0);
 	every_cut(NULL, &c);
 }
 
@@ -537,8 +549,8 @@ static void test_geneve(void **state)
 	assert_int_equal(v.vni, 0x123456);
 	assert_int_equal(v.has_inner_offset, 1);
 	assert_int_equal(v.inner_header_offset, inner);
-	assert_flow4(&v.underlay, 17, 0, 1, 2, f.n - 14, 0xC002, 6081, 0);
-	assert_flow6(&v.flow, 6, 0xB8, 3, 4, f.n - inner - 14, 5555, 22, 0x18);
+	assert_flow4(&f, &v.underlay, 17, 0, 1, 2, f.n - 14, 0xC002, 6081, 0);
+	assert_flow6(&f, &v.flow, 6, 0xB8, 3, 4, f.n - inner - 14, 5555, 22, 0x18);
 	assert_int_equal(v.status, DPS_DECODE_COMPLETE);
 	every_cut(NULL, &f);
 
@@ -556,7 +568,7 @@ static void test_geneve(void **state)
 	v = expect_fast(NULL, g.b, g.n, g.n);
 	assert_int_equal(v.vni, 42);
 	assert_int_equal(v.inner_header_offset, 14 + 40 + 8 + 8);
-	assert_flow4(&v.flow, 17, 0, 5, 6, 20 + 8 + 9, 67, 68, 0);
+	assert_flow4(&g, &v.flow, 17, 0, 5, 6, 20 + 8 + 9, 67, 68, 0);
 	every_cut(NULL, &g);
 
 	/* options of every length up to the 5-bit maximum (31 words), several per area */
@@ -576,7 +588,7 @@ static void test_geneve(void **state)
 		fb_done(&o);
 		v = expect_fast(NULL, o.b, o.n, o.n);
 		assert_int_equal(v.inner_header_offset, 50 + bytes);
-		assert_int_equal(v.flow.tcp_flags, 0x01);
+		assert_int_equal(rd(&o, &v.flow).tcp_flags, 0x01);
 	}
 }
 
@@ -588,10 +600,10 @@ static void test_configured_ports(void **state)
 	fb_vxlan_tcp(&f, 80, 0x08);
 	struct dps_sample_view v = expect_fast(&cfg_extra, f.b, f.n, f.n);
 	assert_int_equal(v.tunnel_proto, DPS_TUNNEL_VXLAN);
-	assert_int_equal(v.underlay.dst_port, 80);
+	assert_int_equal(rd(&f, &v.underlay).dst_port, 80);
 	v = expect_fast(NULL, f.b, f.n, f.n);   /* port 80 without the config: plain UDP */
 	assert_int_equal(v.tunnel_depth, 0);
-	assert_int_equal(v.flow.dst_port, 80);
+	assert_int_equal(rd(&f, &v.flow).dst_port, 80);
 	struct fb d = { 0 };
 	fb_vxlan_tcp(&d, 4789, 0x08);
 	v = expect_fast(&cfg_extra, d.b, d.n, d.n);
@@ -618,8 +630,8 @@ static void test_configured_ports(void **state)
 	struct dps_decode_config none = { .max_tunnel_depth = 4, .n_ports = 0 };
 	v = expect_fast(&none, d.b, d.n, d.n);
 	assert_int_equal(v.tunnel_depth, 0);
-	assert_int_equal(v.flow.dst_port, 4789);
-	assert_int_equal(v.flow.protocol, 17);
+	assert_int_equal(rd(&d, &v.flow).dst_port, 4789);
+	assert_int_equal(rd(&d, &v.flow).protocol, 17);
 	/* nesting disabled: the full decoder stops at the tunnel with LIMIT */
 	struct dps_decode_config flat;
 	dps_decode_config_init(&flat);
