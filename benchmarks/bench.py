@@ -727,6 +727,18 @@ def ci_goal(name, want, r):
             True if lo >= want else False if hi < want else None)
 
 
+def separate_run(header, path):
+    """A line saying so when a suite's CSV comes from another run than the table above (a
+    suite re-run alone), so that no figure passes for one of that run."""
+    info = dict(read_csv(path)[0])
+    if (info.get("commit"), info.get("date")) == (header.get("commit"), header.get("date")):
+        return []
+    return ["*From a separate run of this suite alone: %s, commit %s (the table above is "
+            "the run of %s, commit %s).*" % (info.get("date", "?"), info.get("commit", "?"),
+                                             header.get("date", "?"),
+                                             header.get("commit", "?")), ""]
+
+
 def render(ctx):
     """RESULTS.md and ceiling_ratio.png from the CSVs in ctx.out."""
     md = ["# dpsflow benchmark results", ""]
@@ -740,13 +752,16 @@ def render(ctx):
            "same run do not.", ""]
     paths = {s: os.path.join(ctx.out, s + ".csv") for s in SUITES}
     first = next((p for p in paths.values() if os.path.exists(p)), None)
+    header = {}
     if first:
         info, _ = read_csv(first)
+        header = dict(info)
         md += ["| machine | |", "|---|---|"] + ["| %s | %s |" % kv for kv in info] + [""]
     goals = []
 
     md += ["## Ceiling: dpsflow forward vs testpmd io-forward", ""]
     if os.path.exists(paths["ceiling"]):
+        md += separate_run(header, paths["ceiling"])
         info, rows = read_csv(paths["ceiling"])
         md += ["Same vdevs, same lcores (`-l 0,1`: lcore 1 forwards, lcore 0 prints stats / "
                "exports), A/B interleaved, median of %s run(s) per point (%s). Mpps = both "
@@ -783,6 +798,7 @@ def render(ctx):
     md += ["## Ceiling in instructions: dpsflow forward vs testpmd io-forward (callgrind)", ""]
     ir_csv = os.path.join(ctx.out, "ceiling_ir.csv")
     if os.path.exists(ir_csv):
+        md += separate_run(header, ir_csv)
         _, rows = read_csv(ir_csv)
         md += ["Instructions the forwarding lcore retires per packet received, counted by "
                "callgrind for that thread alone over the whole run (%s packets and more per "
@@ -820,6 +836,7 @@ def render(ctx):
            ""]
     alt_csv = os.path.join(ctx.out, "ceiling_alt.csv")
     if os.path.exists(alt_csv):
+        md += separate_run(header, alt_csv)
         _, rows = read_csv(alt_csv)
         md += ["One dpsflow process forwards net_null0 <-> net_null1 (64-byte frames) for the "
                "whole run; the harness rewrites its config and sends SIGHUP every 2.2 s in "
@@ -854,6 +871,7 @@ def render(ctx):
 
     md += ["## Exporter: samples/s per exporter core (N = 1 ... 256)", ""]
     if os.path.exists(paths["exporter"]):
+        md += separate_run(header, paths["exporter"])
         _, rows = read_csv(paths["exporter"])
         md += ["Monitor mode, two ports on one worker lcore, one exporter lcore; the collector "
                "is a UDP socket that is never read. Offered = samples selected per second; the "
@@ -880,6 +898,7 @@ def render(ctx):
 
     md += ["## Micro: instructions (callgrind) and cycles", ""]
     if os.path.exists(paths["micro"]):
+        md += separate_run(header, paths["micro"])
         _, rows = read_csv(paths["micro"])
         md += ["Instruction counts are callgrind's `Collected` Ir for the function given with "
                "`--toggle-collect`, as (Ir(2k) − Ir(k)) / (units(2k) − units(k)) over two runs "
@@ -900,6 +919,7 @@ def render(ctx):
 
     md += ["## OVS-DPDK: stock sFlow vs dpsflow offload", ""]
     if os.path.exists(paths["ovs"]):
+        md += separate_run(header, paths["ovs"])
         _, rows = read_csv(paths["ovs"])
         if rows and "status" in rows[0]:
             md += [rows[0]["status"], ""]
@@ -943,6 +963,7 @@ def render(ctx):
     md += ["## OVS-DPDK offload: interleaved ratio with an A/A control", ""]
     ratio_csv = os.path.join(ctx.out, "ovs-ratio.csv")
     if os.path.exists(ratio_csv):
+        md += separate_run(header, ratio_csv)
         _, rows = read_csv(ratio_csv)
         md += ["Patched ovs-vswitchd + dpsflow only, one instance per traffic, %s blocks of "
                "2-second points back to back (N = off, 1000, 100, off2; order rotated each "
@@ -969,6 +990,7 @@ def render(ctx):
     md += ["## OVS-DPDK PMD in instructions: what sFlow costs per packet (callgrind)", ""]
     ovs_ir = os.path.join(ctx.out, "ovs_ir.csv")
     if os.path.exists(ovs_ir):
+        md += separate_run(header, ovs_ir)
         _, rows = read_csv(ovs_ir)
         md += ["The ovs_patches/ build of ovs-vswitchd under callgrind, one PMD, net_null0 <-> "
                "net_null1 with in_port-only flows; every row is a %s-second window of the same "
@@ -1003,6 +1025,7 @@ def render(ctx):
     md += ["## OVS-DPDK offload in Mpps, drift cancelled: one instance, sFlow switched", ""]
     alt_csv = os.path.join(ctx.out, "ovs_alt.csv")
     if os.path.exists(alt_csv):
+        md += separate_run(header, alt_csv)
         _, rows = read_csv(alt_csv)
         md += ["One patched ovs-vswitchd (one PMD on core 1, net_null0 <-> net_null1, 64-byte "
                "frames; the offload ring and dpsflow on core 0) runs for the whole suite while "
