@@ -140,9 +140,14 @@ static void build(struct frame *f)
 }
 
 /* The exporter's work on one sample from its header bytes to the flow sample the encoder takes
- * (dpdk_app/exporter.c export_record without the ring and the counters). Not inlined: callgrind
- * toggles on its name. */
-__attribute__((noinline, noclone)) static void exporter_sample(const struct dps_decode_config *cfg,
+ * (dpdk_app/exporter.c export_record without the ring and the counters). Neither inlined nor
+ * cloned (gcc's .constprop copy would carry another name): callgrind toggles on its name. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define BENCH_NOCLONE __attribute__((noclone))
+#else
+#define BENCH_NOCLONE  /* clang does not clone under a function's name */
+#endif
+__attribute__((noinline)) BENCH_NOCLONE static void exporter_sample(const struct dps_decode_config *cfg,
 						      const struct frame *f,
 						      struct dps_sample_view *v,
 						      struct dps_flow_sample *fs)
