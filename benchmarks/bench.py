@@ -731,8 +731,9 @@ def separate_run(header, path):
     """A line saying so when a suite's CSV comes from another run than the table above (a
     suite re-run alone), so that no figure passes for one of that run."""
     info = dict(read_csv(path)[0])
-    if (info.get("commit"), info.get("date")) == (header.get("commit"), header.get("date")):
-        return []
+    if not header or (info.get("commit"), info.get("date")) == (header.get("commit"),
+                                                                 header.get("date")):
+        return []  # no table above to differ from, or the same run
     return ["*From a separate run of this suite alone: %s, commit %s (the table above is "
             "the run of %s, commit %s).*" % (info.get("date", "?"), info.get("commit", "?"),
                                              header.get("date", "?"),
